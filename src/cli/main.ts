@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.ts';
+import { registerEvents } from './commands/events.ts';
+import { registerInit } from './commands/init.ts';
+import { registerServe } from './commands/serve.ts';
+import { EXIT, reportError } from './output.ts';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('tributary')
+    .description('Tributary: self-hosted marketing data platform (collection, identity, attribution, analytics)')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  registerInit(program);
+  registerServe(program);
+  registerEvents(program);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 user error, 2 config error, 70 internal). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.user;
+    return reportError(err, argv.includes('--json'));
+  }
+}

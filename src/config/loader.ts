@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { configSchema, type Config } from './schema.ts';
+import { TributaryError } from '../errors/index.ts';
+
+type Env = Record<string, string | undefined>;
+
+const ENV_KEYS: Record<string, string> = {
+  TRIBUTARY_DATA_DIR: 'dataDir',
+  TRIBUTARY_HOST: 'host',
+  TRIBUTARY_PORT: 'port',
+  TRIBUTARY_SECRET: 'secret',
+  TRIBUTARY_WRITE_KEY: 'writeKey',
+  TRIBUTARY_ADMIN_TOKEN: 'adminToken',
+  TRIBUTARY_LOG_LEVEL: 'logLevel',
+};
+
+const INGEST_ENV_KEYS: Record<string, string> = {
+  TRIBUTARY_FLUSH_INTERVAL_MS: 'flushIntervalMs',
+  TRIBUTARY_FLUSH_MAX_ROWS: 'flushMaxRows',
+  TRIBUTARY_RATE_LIMIT: 'rateLimitPerSecond',
+  TRIBUTARY_RATE_LIMIT_BURST: 'rateLimitBurst',
+  TRIBUTARY_DEDUP_WINDOW_HOURS: 'dedupWindowHours',
+};
+
+export type ConfigOverrides = Partial<Omit<Config, 'ingest'>> & { ingest?: Partial<Config['ingest']> };
+
+/** Reads the configuration: defaults < TRIBUTARY_* environment < overrides (CLI flags). */
+export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.env): Config {
+  const fromEnv: Record<string, unknown> = {};
+  const ingest: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(ENV_KEYS)) {
+    if (env[key] !== undefined && env[key] !== '') fromEnv[field] = env[key];
+  }
+  for (const [key, field] of Object.entries(INGEST_ENV_KEYS)) {
+    if (env[key] !== undefined && env[key] !== '') ingest[field] = env[key];
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const merged = { ...fromEnv, ...defined, ingest: { ...ingest, ...(overrides.ingest ?? {}) } };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TributaryError('config_invalid', `invalid configuration: ${issue.path.join('.')}: ${issue.message}`, {
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
+}
+
+/** Whether the process runs under CI (progress bars and colours are quieter there). */
+export function isCi(env: Env = process.env): boolean {
+  return env.CI === 'true' || env.CI === '1';
+}

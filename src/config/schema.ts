@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Tributary reads, with defaults that work on a laptop.
+ * Precedence: defaults < TRIBUTARY_* environment < flags (see loader.ts).
+ */
+export const configSchema = z.object({
+  dataDir: z.string().min(1).default('./data'),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(7070),
+  /** Key material for token/key hashing (and later PII encryption). Generated into the data dir when absent. */
+  secret: z.string().min(16).optional(),
+  /** Seeds the default source's write key on first start (automation). */
+  writeKey: z.string().min(8).optional(),
+  /** Seeds the admin token on first start (automation). */
+  adminToken: z.string().min(16).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ingest: z
+    .object({
+      /** Group commit: flush pending events after this many milliseconds... */
+      flushIntervalMs: z.coerce.number().int().min(1).max(1000).default(5),
+      /** ...or as soon as this many rows are pending. */
+      flushMaxRows: z.coerce.number().int().min(1).default(10_000),
+      /** Sustained requests per second allowed per write key (token bucket). 0 disables the limit. */
+      rateLimitPerSecond: z.coerce.number().min(0).default(2_000),
+      /** Burst size of the per-key token bucket. */
+      rateLimitBurst: z.coerce.number().min(1).default(4_000),
+      /** How long a messageId is remembered for de-duplication of retries. */
+      dedupWindowHours: z.coerce.number().min(0).default(24),
+      /** Upper bound on remembered messageIds (oldest are forgotten first). */
+      dedupMaxIds: z.coerce.number().int().min(0).default(5_000_000),
+      /** Pending rows beyond which the writer answers 503 (back-pressure). */
+      maxPendingRows: z.coerce.number().int().min(1).default(200_000),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type IngestConfig = Config['ingest'];

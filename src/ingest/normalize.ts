@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { AppendRow } from '../store/index.ts';
+import type { SegmentMessage } from './schema.ts';
+
+export interface NormalizeContext {
+  readonly sourceId: string;
+  /** Server time the request arrived (epoch ms). */
+  readonly receivedAt: number;
+  /** `sentAt` of the batch envelope, used when a message has none of its own. */
+  readonly envelopeSentAt?: string | null;
+}
+
+export interface NormalizedEvent {
+  readonly messageId: string;
+  readonly row: AppendRow;
+  /** Approximate serialized size in bytes, for the 32 KB per-message limit. */
+  readonly bytes: number;
+}
+
+type Dict = Record<string, unknown>;
+
+function asDict(value: unknown): Dict | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Dict) : undefined;
+}
+
+function str(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+function num(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+function json(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+/**
+ * Event time corrected for the client's clock skew, as Segment does:
+ * `timestamp = receivedAt − (sentAt − originalTimestamp)`. Without `sentAt` the client's own
+ * time is kept (historical imports); without any client time, the receive time.
+ */
+export function correctTimestamp(clientTime: string | null | undefined, sentAt: string | null | undefined, receivedAt: number): number {
+  if (!clientTime) return receivedAt;
+  const original = Date.parse(clientTime);
+  if (!sentAt) return original;
+  const sent = Date.parse(sentAt);
+  if (Number.isNaN(sent)) return original;
+  return receivedAt - (sent - original);
+}
+
+/** Reads utm_* parameters from a landing URL when the SDK did not fill `context.campaign`. */
+function campaignFromUrl(url: string | null): Dict | undefined {
+  if (url === null || !url.includes('utm_')) return undefined;
+  try {
+    const params = new URL(url).searchParams;
+    const out: Dict = {};
+    for (const [key, field] of [
+      ['utm_source', 'source'],
+      ['utm_medium', 'medium'],
+      ['utm_campaign', 'name'],
+      ['utm_term', 'term'],
+      ['utm_content', 'content'],
+    ] as const) {
+      const v = params.get(key);
+      if (v) out[field] = v;
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One validated message → a row of the events table (EVENTS_TABLE column order). */
+export function normalizeMessage(message: SegmentMessage, ctx: NormalizeContext): NormalizedEvent {
+  const m = message as SegmentMessage & Dict;
+  const context = asDict(m.context);
+  const properties = asDict(m.properties);
+  const page = asDict(context?.page);
+  const isPage = m.type === 'page' || m.type === 'screen';
+  const pageUrl = str(page?.url) ?? (isPage ? str(properties?.url) : null);
+  const campaign = asDict(context?.campaign) ?? campaignFromUrl(pageUrl);
+
+  const sentAt = m.sentAt ?? ctx.envelopeSentAt ?? null;
+  const clientTime = m.originalTimestamp ?? m.timestamp ?? null;
+  const timestamp = correctTimestamp(clientTime, sentAt, ctx.receivedAt);
+  const messageId = m.messageId ?? `trb-${randomUUID()}`;
+
+  const propertiesJson = json(properties);
+  const traitsJson = json(m.traits);
+  const contextJson = json(context);
+  const integrationsJson = json(m.integrations);
+  const row: AppendRow = [
+    messageId,
+    ctx.sourceId,
+    m.type,
+    m.type === 'track' ? m.event : null,
+    isPage ? str(m.name) : null,
+    str(m.anonymousId),
+    str(m.userId),
+    m.type === 'group' ? str(m.groupId) : null,
+    m.type === 'alias' ? str(m.previousId) : null,
+    timestamp,
+    clientTime ? Date.parse(clientTime) : null,
+    sentAt ? Date.parse(sentAt) : null,
+    ctx.receivedAt,
+    str(campaign?.source),
+    str(campaign?.medium),
+    str(campaign?.name),
+    str(campaign?.term),
+    str(campaign?.content),
+    pageUrl,
+    str(page?.path) ?? (isPage ? str(properties?.path) : null),
+    str(page?.referrer) ?? (isPage ? str(properties?.referrer) : null),
+    str(properties?.channel),
+    num(properties?.revenue) ?? num(properties?.total),
+    str(properties?.currency),
+    propertiesJson,
+    traitsJson,
+    contextJson,
+    integrationsJson,
+  ];
+  const bytes =
+    200 +
+    messageId.length +
+    (propertiesJson?.length ?? 0) +
+    (traitsJson?.length ?? 0) +
+    (contextJson?.length ?? 0) +
+    (integrationsJson?.length ?? 0) +
+    (typeof m.event === 'string' ? m.event.length : 0);
+  return { messageId, row, bytes };
+}

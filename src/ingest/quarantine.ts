@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { AppendRow } from '../store/index.ts';
+
+export const QUARANTINE_PAYLOAD_MAX = 64 * 1024;
+
+export interface QuarantineEntry {
+  readonly sourceId: string | null;
+  readonly receivedAt: number;
+  /** Where it came from: `api` (HTTP), `import:<file>`. */
+  readonly origin: string;
+  /** Index in the batch, or line number for imports. */
+  readonly index: number | null;
+  readonly messageId: string | null;
+  readonly reason: string;
+  readonly details?: unknown;
+  /** The rejected message (or raw body), kept for inspection and replay. */
+  readonly payload: unknown;
+}
+
+function payloadText(payload: unknown): string | null {
+  if (payload === undefined) return null;
+  let text: string;
+  if (typeof payload === 'string') text = payload;
+  else if (Buffer.isBuffer(payload)) text = payload.toString('utf8');
+  else {
+    try {
+      text = JSON.stringify(payload);
+    } catch {
+      text = String(payload);
+    }
+  }
+  return text.length > QUARANTINE_PAYLOAD_MAX ? text.slice(0, QUARANTINE_PAYLOAD_MAX) : text;
+}
+
+/** A quarantine entry → a row of the quarantine table (QUARANTINE_TABLE column order). */
+export function quarantineRow(entry: QuarantineEntry): AppendRow {
+  return [
+    randomUUID(),
+    entry.sourceId,
+    entry.receivedAt,
+    entry.origin,
+    entry.index,
+    entry.messageId,
+    entry.reason,
+    entry.details === undefined ? null : JSON.stringify(entry.details),
+    payloadText(entry.payload),
+  ];
+}

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import { LIMITS, MESSAGE_TYPES, messageSchema, type MessageType, type SegmentMessage } from './schema.ts';
+import { ok, reject, type Result } from './result.ts';
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'message';
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${where}: is required`;
+  return `${where}: ${issue.message}`;
+}
+
+/** Depth of nested objects/arrays, stopping as soon as `limit` is passed. */
+function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Checks one message against the Segment spec. `impliedType` is the type a single-message
+ * endpoint (`/v1/track`) implies when the body has none.
+ */
+export function validateMessage(input: unknown, impliedType?: MessageType): Result<SegmentMessage> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return reject(`message: must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`);
+  }
+  const raw = input as Record<string, unknown>;
+  let candidate = raw;
+  if (impliedType !== undefined) {
+    if (raw.type !== undefined && raw.type !== impliedType) {
+      return reject(`type: "${String(raw.type)}" does not match the endpoint /v1/${impliedType}`);
+    }
+    if (raw.type === undefined) candidate = { ...raw, type: impliedType };
+  } else if (raw.type === undefined) {
+    return reject('type: is required (one of ' + MESSAGE_TYPES.join(', ') + ')');
+  } else if (!(MESSAGE_TYPES as readonly unknown[]).includes(raw.type)) {
+    return reject(`type: unknown message type ${JSON.stringify(raw.type)} (expected one of ${MESSAGE_TYPES.join(', ')})`);
+  }
+  const parsed = messageSchema.safeParse(candidate);
+  if (!parsed.success) return reject(parsed.error.issues.slice(0, 3).map(formatIssue).join('; '));
+  const message = parsed.data;
+  if (message.type !== 'alias' && isBlank(message.userId) && isBlank(message.anonymousId)) {
+    return reject('userId or anonymousId: one of them is required');
+  }
+  for (const field of ['properties', 'traits', 'context'] as const) {
+    if (exceedsDepth(message[field], LIMITS.maxDepth)) {
+      return reject(`${field}: nested deeper than ${LIMITS.maxDepth} levels`);
+    }
+  }
+  return ok(message);
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}

@@ -1,0 +1,63 @@
+import Fastify, { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Store } from '../store/index.ts';
+import type { IngestService } from '../ingest/index.ts';
+import type { AccessService, Principal } from '../privacy/index.ts';
+import { authenticate } from './auth.ts';
+import { handleError, handleNotFound } from './errors.ts';
+import { ingestRoutes } from './routes/ingest.ts';
+import { eventRoutes } from './routes/events.ts';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly access: AccessService;
+  readonly ingest: IngestService;
+  readonly logger: Logger;
+  /** Process-local tokens (the CLI's) accepted besides stored ones. */
+  readonly localTokens?: ReadonlyMap<string, Principal>;
+  readonly version: string;
+}
+
+/** Routes that need no credentials (besides `/v1/*`, which authenticates by write key). */
+const PUBLIC_API = new Set(['/api/health']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The HTTP app: ingestion under /v1, the query API under /api (Bearer token). */
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // One log line per request would cost more than the ingestion itself at full load.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    // Large batches are parsed on the event loop; give slow clients time but not forever.
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+  });
+  const localTokens = deps.localTokens ?? new Map<string, Principal>();
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0];
+    if (!path.startsWith('/api/') || PUBLIC_API.has(path)) return;
+    request.principal = await authenticate(request, deps.access, localTokens);
+  });
+
+  app.get('/api/health', async () => ({
+    status: 'ok',
+    version: deps.version,
+    engine: deps.store.engine,
+    pendingWrites: deps.ingest.writer.pendingRows,
+  }));
+
+  await app.register(ingestRoutes, { ingest: deps.ingest });
+  await app.register(eventRoutes, { store: deps.store });
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

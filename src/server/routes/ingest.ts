@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import { TributaryError } from '../../errors/index.ts';
+import { bodyLimitFor, decodeBody, writeKeyOf, SHORT_PATHS, MESSAGE_TYPES, type IngestService, type MessageType } from '../../ingest/index.ts';
+import { basicUser } from '../auth.ts';
+
+/** Raw bodies larger than this are refused before reading (gzip of a 500 KB batch is far smaller). */
+const RAW_BODY_LIMIT = 1024 * 1024;
+
+const ENDPOINTS: ReadonlyArray<[path: string, kind: MessageType | 'batch']> = [
+  ...MESSAGE_TYPES.map((t) => [t, t] as [string, MessageType]),
+  ['batch', 'batch'],
+  ...Object.entries(SHORT_PATHS),
+];
+
+/** The settings body @segment/analytics-next loads from `{cdnURL}/v1/projects/<writeKey>/settings`. */
+function sdkSettings(writeKey: string, apiHost: string, protocol: string): unknown {
+  return {
+    integrations: { 'Segment.io': { apiKey: writeKey, apiHost: `${apiHost}/v1`, protocol } },
+    plan: { track: { __default: { enabled: true } }, identify: { __default: { enabled: true } } },
+    metrics: { sampleRate: 0 },
+  };
+}
+
+/**
+ * Segment-compatible ingestion: `/v1/{track,identify,page,screen,group,alias,batch}` and the
+ * browser SDK's short paths. Bodies are read raw, whatever their Content-Type.
+ */
+export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestService }): Promise<void> {
+  const { ingest } = opts;
+  await app.register(cors, {
+    origin: true,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'X-Retry-Count'],
+    maxAge: 86_400,
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: RAW_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+  const handle = async (request: FastifyRequest, kind: MessageType | 'batch') => {
+    const receivedAt = Date.now();
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const headerKey = basicUser(request.headers.authorization);
+    let body: unknown;
+    try {
+      body = decodeBody(raw, request.headers['content-encoding'] as string | undefined, bodyLimitFor(kind === 'batch' ? 'batch' : 'single'));
+    } catch (err) {
+      // An unreadable body from a known source is kept in quarantine, so nothing vanishes unseen.
+      if (headerKey && err instanceof TributaryError && err.status === 400) {
+        const source = await ingest.authenticate(headerKey);
+        await ingest.quarantineRequest(source, err.message, raw.subarray(0, 64 * 1024).toString('latin1'), receivedAt);
+      }
+      throw err;
+    }
+    const source = await ingest.authenticate(writeKeyOf(headerKey, body));
+    ingest.checkRate(source, receivedAt);
+    const outcome = await ingest.ingest(source, kind, body, receivedAt);
+    if (outcome.rejected.length > 0) {
+      throw new TributaryError(
+        'validation_failed',
+        `${outcome.rejected.length} of ${outcome.received} messages rejected; the others were stored`,
+        { stored: outcome.stored, duplicates: outcome.duplicates, rejected: outcome.rejected },
+      );
+    }
+    return { success: true };
+  };
+
+  for (const [path, kind] of ENDPOINTS) {
+    app.post(`/v1/${path}`, (request) => handle(request, kind));
+  }
+
+  app.get<{ Params: { writeKey: string } }>('/v1/projects/:writeKey/settings', async (request, reply) => {
+    await ingest.authenticate(request.params.writeKey);
+    const host = request.headers.host ?? request.hostname;
+    reply.header('Cache-Control', 'no-store');
+    return sdkSettings(request.params.writeKey, host, request.protocol);
+  });
+}

@@ -1,0 +1,31 @@
+import type { Dialect } from './dialect.ts';
+import type { Sql } from './sql.ts';
+import type { AppendRow, TableSpec } from './tables.ts';
+
+/**
+ * Query results have one shape whatever the engine: plain objects whose numbers are JS numbers
+ * (BIGINTs beyond 2^53 stay strings), timestamps ISO-8601 strings in UTC, lists arrays, JSON
+ * columns strings.
+ */
+export type Row = Record<string, unknown>;
+
+export interface Executor {
+  query<T = Row>(q: Sql): Promise<T[]>;
+  exec(q: Sql): Promise<void>;
+}
+
+/**
+ * The storage boundary. Capabilities build engine-neutral `Sql` with the dialect and ask the store
+ * to run it; they never hold an engine connection themselves.
+ */
+export interface Store extends Executor {
+  readonly engine: Dialect['name'];
+  readonly dialect: Dialect;
+  /** Where the data lives (file path or ':memory:'), for messages. */
+  readonly location: string;
+  /** Bulk append (the hot path): one commit for all rows. */
+  append(table: TableSpec, rows: readonly AppendRow[]): Promise<void>;
+  /** Runs `fn` in one write transaction; rolls back if it throws. */
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
