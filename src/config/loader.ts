@@ -12,6 +12,7 @@ const ENV_KEYS: Record<string, string> = {
   TRIBUTARY_WRITE_KEY: 'writeKey',
   TRIBUTARY_ADMIN_TOKEN: 'adminToken',
   TRIBUTARY_LOG_LEVEL: 'logLevel',
+  TRIBUTARY_TRUST_PROXY: 'trustProxy',
 };
 
 const INGEST_ENV_KEYS: Record<string, string> = {

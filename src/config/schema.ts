@@ -14,6 +14,8 @@ export const configSchema = z.object({
   writeKey: z.string().min(8).optional(),
   /** Seeds the admin token on first start (automation). */
   adminToken: z.string().min(16).optional(),
+  /** Honour X-Forwarded-* headers (set when a reverse proxy terminates TLS in front of Tributary). */
+  trustProxy: z.union([z.boolean(), z.stringbool()]).default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ingest: z
     .object({

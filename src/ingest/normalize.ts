@@ -38,6 +38,10 @@ function num(value: unknown): number | null {
   return null;
 }
 
+function utf8Bytes(text: string | null): number {
+  return text === null ? 0 : Buffer.byteLength(text, 'utf8');
+}
+
 function json(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
@@ -90,7 +94,10 @@ export function normalizeMessage(message: SegmentMessage, ctx: NormalizeContext)
 
   const sentAt = m.sentAt ?? ctx.envelopeSentAt ?? null;
   const clientTime = m.originalTimestamp ?? m.timestamp ?? null;
-  const timestamp = correctTimestamp(clientTime, sentAt, ctx.receivedAt);
+  // RudderStack sends the device time as originalTimestamp and a caller's explicit time as
+  // timestamp: an explicit time is kept as given (historical events), the device time corrected.
+  const timestamp =
+    m.originalTimestamp && m.timestamp ? Date.parse(m.timestamp) : correctTimestamp(clientTime, sentAt, ctx.receivedAt);
   const messageId = m.messageId ?? `trb-${randomUUID()}`;
 
   const propertiesJson = json(properties);
@@ -127,13 +134,14 @@ export function normalizeMessage(message: SegmentMessage, ctx: NormalizeContext)
     contextJson,
     integrationsJson,
   ];
+  // UTF-8 bytes, not UTF-16 code units: the limit is in bytes.
   const bytes =
     200 +
-    messageId.length +
-    (propertiesJson?.length ?? 0) +
-    (traitsJson?.length ?? 0) +
-    (contextJson?.length ?? 0) +
-    (integrationsJson?.length ?? 0) +
-    (typeof m.event === 'string' ? m.event.length : 0);
+    utf8Bytes(messageId) +
+    utf8Bytes(propertiesJson) +
+    utf8Bytes(traitsJson) +
+    utf8Bytes(contextJson) +
+    utf8Bytes(integrationsJson) +
+    utf8Bytes(typeof m.event === 'string' ? m.event : null);
   return { messageId, row, bytes };
 }

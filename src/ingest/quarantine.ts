@@ -17,6 +17,18 @@ export interface QuarantineEntry {
   readonly payload: unknown;
 }
 
+/** JSON with objects below `maxDepth` replaced by a marker: JSON.stringify overflows the stack on very deep input. */
+function jsonCutAtDepth(payload: unknown, maxDepth: number): string {
+  const depths = new WeakMap<object, number>();
+  return JSON.stringify(payload, function (this: object, _key: string, value: unknown) {
+    if (value === null || typeof value !== 'object') return value;
+    const depth = (depths.get(this) ?? 0) + 1;
+    if (depth > maxDepth) return '[nested too deep]';
+    depths.set(value, depth);
+    return value;
+  });
+}
+
 function payloadText(payload: unknown): string | null {
   if (payload === undefined) return null;
   let text: string;
@@ -26,7 +38,7 @@ function payloadText(payload: unknown): string | null {
     try {
       text = JSON.stringify(payload);
     } catch {
-      text = String(payload);
+      text = jsonCutAtDepth(payload, 64);
     }
   }
   return text.length > QUARANTINE_PAYLOAD_MAX ? text.slice(0, QUARANTINE_PAYLOAD_MAX) : text;

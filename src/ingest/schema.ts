@@ -21,10 +21,19 @@ export const SHORT_PATHS: Readonly<Record<string, MessageType | 'batch'>> = {
 const ISO_8601 =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
+/** Date.parse rolls impossible days over (2023-02-30 → 2023-03-02); check the day exists. */
+function isCalendarDateTime(s: string): boolean {
+  if (Number.isNaN(Date.parse(s))) return false;
+  const [y, m, d] = s.slice(0, 10).split('-').map(Number);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  return days !== undefined && d >= 1 && d <= days;
+}
+
 const timestamp = z
   .string()
-  .regex(ISO_8601, 'must be an ISO-8601 date-time, e.g. 2024-05-01T12:00:00.000Z')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a valid calendar date-time');
+  .regex(ISO_8601, { message: 'must be an ISO-8601 date-time, e.g. 2024-05-01T12:00:00.000Z', abort: true })
+  .refine(isCalendarDateTime, 'is not a valid calendar date-time');
 
 /** Ids: Segment accepts strings; numbers are coerced to their decimal string. */
 const id = z.union([z.string().min(1, 'must not be empty').max(1024, 'is longer than 1024 characters'), z.number().finite()]);

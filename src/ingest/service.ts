@@ -93,7 +93,15 @@ export class IngestService {
   /** Ingests the messages of one request (`kind` is the endpoint: a message type or `batch`). */
   async ingest(source: Source, kind: MessageType | 'batch', body: unknown, receivedAt: number): Promise<IngestOutcome> {
     this.writer.assertAccepting();
-    const { messages, envelopeSentAt } = unpack(kind, body);
+    let unpacked: ReturnType<typeof unpack>;
+    try {
+      unpacked = unpack(kind, body);
+    } catch (err) {
+      // A body of the wrong shape can never succeed either: keep it, like an unreadable one.
+      if (err instanceof TributaryError && err.status === 400) await this.quarantineRequest(source, err.message, body, receivedAt);
+      throw err;
+    }
+    const { messages, envelopeSentAt } = unpacked;
     const rows: AppendRow[] = [];
     const quarantine: AppendRow[] = [];
     const rejected: Rejection[] = [];

@@ -2,9 +2,30 @@ import type { z } from 'zod';
 import { LIMITS, MESSAGE_TYPES, messageSchema, type MessageType, type SegmentMessage } from './schema.ts';
 import { ok, reject, type Result } from './result.ts';
 
-function formatIssue(issue: z.core.$ZodIssue): string {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+// zod 4 issues carry no `input`: look the value up to tell "missing" from "wrong type".
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const where = issue.path.length > 0 ? issue.path.map(String).join('.') : 'message';
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${where}: is required`;
+  const value = valueAt(input, issue.path);
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && value === undefined) return `${where}: is required`;
+  if (issue.code === 'invalid_union') {
+    const expected = issue.errors.flatMap((branch) =>
+      branch.filter((i) => i.code === 'invalid_type' && i.path.length === 0).map((i) => (i as { expected: string }).expected),
+    );
+    if (expected.length === issue.errors.length) return `${where}: expected ${expected.join(' or ')}, received ${kindOf(value)}`;
+  }
   return `${where}: ${issue.message}`;
 }
 
@@ -42,12 +63,12 @@ export function validateMessage(input: unknown, impliedType?: MessageType): Resu
     return reject(`type: unknown message type ${JSON.stringify(raw.type)} (expected one of ${MESSAGE_TYPES.join(', ')})`);
   }
   const parsed = messageSchema.safeParse(candidate);
-  if (!parsed.success) return reject(parsed.error.issues.slice(0, 3).map(formatIssue).join('; '));
+  if (!parsed.success) return reject(parsed.error.issues.slice(0, 3).map((issue) => formatIssue(issue, candidate)).join('; '));
   const message = parsed.data;
   if (message.type !== 'alias' && isBlank(message.userId) && isBlank(message.anonymousId)) {
     return reject('userId or anonymousId: one of them is required');
   }
-  for (const field of ['properties', 'traits', 'context'] as const) {
+  for (const field of ['properties', 'traits', 'context', 'integrations'] as const) {
     if (exceedsDepth(message[field], LIMITS.maxDepth)) {
       return reject(`${field}: nested deeper than ${LIMITS.maxDepth} levels`);
     }

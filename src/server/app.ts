@@ -16,6 +16,8 @@ export interface AppDeps {
   /** Process-local tokens (the CLI's) accepted besides stored ones. */
   readonly localTokens?: ReadonlyMap<string, Principal>;
   readonly version: string;
+  /** Honour X-Forwarded-* (protocol and host behind a TLS-terminating proxy). */
+  readonly trustProxy?: boolean;
 }
 
 /** Routes that need no credentials (besides `/v1/*`, which authenticates by write key). */
@@ -37,6 +39,7 @@ export async function buildApp(deps: AppDeps) {
     // Large batches are parsed on the event loop; give slow clients time but not forever.
     requestTimeout: 30_000,
     return503OnClosing: true,
+    trustProxy: deps.trustProxy ?? false,
   });
   const localTokens = deps.localTokens ?? new Map<string, Principal>();
   app.setErrorHandler(handleError);

@@ -39,7 +39,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const cliToken = randomBytes(24).toString('base64url');
   const localTokens = new Map<string, Principal>([[cliToken, { tokenId: 'local-cli', name: 'cli', role: 'admin' }]]);
-  const app = await buildApp({ store, access, ingest, logger, localTokens, version: VERSION });
+  const app = await buildApp({ store, access, ingest, logger, localTokens, version: VERSION, trustProxy: config.trustProxy });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

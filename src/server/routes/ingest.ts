@@ -56,11 +56,18 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestS
     ingest.checkRate(source, receivedAt);
     const outcome = await ingest.ingest(source, kind, body, receivedAt);
     if (outcome.rejected.length > 0) {
-      throw new TributaryError(
-        'validation_failed',
-        `${outcome.rejected.length} of ${outcome.received} messages rejected; the others were stored`,
-        { stored: outcome.stored, duplicates: outcome.duplicates, rejected: outcome.rejected },
-      );
+      const [first] = outcome.rejected;
+      const accepted = outcome.received - outcome.rejected.length;
+      const message =
+        kind === 'batch'
+          ? `${outcome.rejected.length} of ${outcome.received} messages rejected (first: index ${first.index}, ${first.reason})` +
+            (accepted > 0 ? '; the others were accepted' : '')
+          : `message rejected (index ${first.index}): ${first.reason}`;
+      throw new TributaryError('validation_failed', message, {
+        stored: outcome.stored,
+        duplicates: outcome.duplicates,
+        rejected: outcome.rejected,
+      });
     }
     return { success: true };
   };

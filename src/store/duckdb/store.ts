@@ -1,10 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  DOUBLE,
+  DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTimestampValue,
-  type DuckDBAppender,
+  INTEGER,
+  TIMESTAMP,
+  VARCHAR,
   type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
 } from '@duckdb/node-api';
 import { TributaryError } from '../../errors/index.ts';
 import { duckdbDialect } from '../dialect.ts';
@@ -29,25 +35,34 @@ async function runQuery<T>(conn: DuckDBConnection, q: Sql): Promise<T[]> {
   return reader.getRowObjectsJS().map((r) => convertRow(r) as T);
 }
 
-function appendValue(appender: DuckDBAppender, type: ColumnType, value: string | number | null): void {
-  if (value === null || value === undefined) {
-    appender.appendNull();
-    return;
-  }
-  switch (type) {
-    case 'string':
-    case 'json':
-      appender.appendVarchar(String(value));
-      return;
-    case 'double':
-      appender.appendDouble(Number(value));
-      return;
-    case 'integer':
-      appender.appendInteger(Number(value));
-      return;
-    case 'timestamp':
-      appender.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round(Number(value))) * 1000n));
-      return;
+const DUCK_TYPES: Record<ColumnType, DuckDBType> = { string: VARCHAR, json: VARCHAR, double: DOUBLE, integer: INTEGER, timestamp: TIMESTAMP };
+
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const CHUNK_ROWS = 2048;
+
+/** Rows → DuckDB data chunks, column by column (one native call per column, not per value). */
+function* toDataChunks(table: TableSpec, rows: readonly AppendRow[]): Generator<DuckDBDataChunk> {
+  const types = table.columns.map(([, type]) => DUCK_TYPES[type]);
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    const end = Math.min(rows.length, start + CHUNK_ROWS);
+    const chunk = DuckDBDataChunk.create(types, end - start);
+    for (let c = 0; c < table.columns.length; c++) {
+      const type = table.columns[c][1];
+      const values: DuckDBValue[] = new Array(end - start);
+      for (let r = start; r < end; r++) {
+        const v = rows[r][c];
+        values[r - start] =
+          v === null || v === undefined
+            ? null
+            : type === 'timestamp'
+              ? new DuckDBTimestampValue(BigInt(Math.round(Number(v))) * 1000n)
+              : type === 'double' || type === 'integer'
+                ? Number(v)
+                : String(v);
+      }
+      chunk.setColumnValues(c, values);
+    }
+    yield chunk;
   }
 }
 
@@ -58,6 +73,12 @@ export interface DuckDbStoreOptions {
   readonly readConnections?: number;
 }
 
+/**
+ * Database files open in this process. DuckDB's file lock only keeps other processes out: a second
+ * instance on the same file in this process would open it too, and two writers corrupt it.
+ */
+const OPEN_FILES = new Set<string>();
+
 /** The embedded engine: one DuckDB file, one write connection (appends, DDL) and a read pool. */
 export class DuckDbStore implements Store {
   readonly engine = 'duckdb' as const;
@@ -67,6 +88,7 @@ export class DuckDbStore implements Store {
   private readLanes: Lane[] = [];
   private nextRead = 0;
   private closed = false;
+  private readonly spools = new Set<string>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -79,6 +101,21 @@ export class DuckDbStore implements Store {
   }
 
   static async open(options: DuckDbStoreOptions): Promise<DuckDbStore> {
+    const file = options.path === ':memory:' ? null : path.resolve(options.path);
+    if (file === null) return DuckDbStore.openInstance(options);
+    if (OPEN_FILES.has(file)) {
+      throw new TributaryError('unavailable', `the database ${options.path} is in use by another store in this process`);
+    }
+    OPEN_FILES.add(file);
+    try {
+      return await DuckDbStore.openInstance(options);
+    } catch (err) {
+      OPEN_FILES.delete(file);
+      throw err;
+    }
+  }
+
+  private static async openInstance(options: DuckDbStoreOptions): Promise<DuckDbStore> {
     if (options.path !== ':memory:') fs.mkdirSync(path.dirname(options.path), { recursive: true });
     let instance: DuckDBInstance;
     try {
@@ -137,22 +174,39 @@ export class DuckDbStore implements Store {
     });
   }
 
+  /**
+   * Appends through an in-memory spool: the Appender (synchronous, on the JS thread) only fills
+   * memory, and the commit into the file (WAL write and sync) runs as an asynchronous statement
+   * on DuckDB's threads, so the event loop keeps serving requests meanwhile.
+   */
   append(table: TableSpec, rows: readonly AppendRow[]): Promise<void> {
     this.assertOpen();
     if (rows.length === 0) return Promise.resolve();
     return this.writeLane.run(async () => {
-      const appender = await this.writer.createAppender(table.name);
+      const spool = await this.spoolFor(table);
+      const appender = await this.writer.createAppender(table.name, 'main', 'spool');
       try {
-        const columns = table.columns;
-        for (const row of rows) {
-          for (let c = 0; c < columns.length; c++) appendValue(appender, columns[c][1], row[c]);
-          appender.endRow();
-        }
+        for (const chunk of toDataChunks(table, rows)) appender.appendDataChunk(chunk);
         appender.flushSync();
       } finally {
         appender.closeSync();
       }
+      try {
+        await this.writer.run(`INSERT INTO main."${table.name}" SELECT * FROM ${spool}`);
+      } finally {
+        await this.writer.run(`TRUNCATE ${spool}`);
+      }
     });
+  }
+
+  private async spoolFor(table: TableSpec): Promise<string> {
+    const name = `spool."${table.name}"`;
+    if (!this.spools.has(table.name)) {
+      await this.writer.run(`ATTACH IF NOT EXISTS ':memory:' AS spool`);
+      await this.writer.run(`CREATE TABLE IF NOT EXISTS ${name} AS SELECT * FROM main."${table.name}" LIMIT 0`);
+      this.spools.add(table.name);
+    }
+    return name;
   }
 
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
@@ -183,6 +237,7 @@ export class DuckDbStore implements Store {
     await Promise.all(this.readLanes.map((l) => l.run(async () => undefined)));
     for (const c of [this.writer, ...this.readers]) c.closeSync();
     this.instance.closeSync();
+    if (this.location !== ':memory:') OPEN_FILES.delete(path.resolve(this.location));
   }
 
   private assertOpen(): void {
