@@ -21,6 +21,7 @@ const INGEST_ENV_KEYS: Record<string, string> = {
   TRIBUTARY_RATE_LIMIT: 'rateLimitPerSecond',
   TRIBUTARY_RATE_LIMIT_BURST: 'rateLimitBurst',
   TRIBUTARY_DEDUP_WINDOW_HOURS: 'dedupWindowHours',
+  TRIBUTARY_PARSE_WORKERS: 'parseWorkers',
 };
 
 export type ConfigOverrides = Partial<Omit<Config, 'ingest'>> & { ingest?: Partial<Config['ingest']> };

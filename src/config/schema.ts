@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -31,6 +32,8 @@ export const configSchema = z.object({
       dedupWindowHours: z.coerce.number().min(0).default(24),
       /** Upper bound on remembered messageIds (oldest are forgotten first). */
       dedupMaxIds: z.coerce.number().int().min(0).default(5_000_000),
+      /** Worker threads that parse and validate request bodies (0: on the event loop). */
+      parseWorkers: z.coerce.number().int().min(0).max(64).default(Math.max(1, Math.min(4, availableParallelism()))),
       /** Pending rows beyond which the writer answers 503 (back-pressure). */
       maxPendingRows: z.coerce.number().int().min(1).default(200_000),
     })

@@ -1,4 +1,6 @@
-export { IngestService, writeKeyOf, type IngestOutcome, type Rejection } from './service.ts';
+export { IngestService, type IngestOutcome, type Rejection } from './service.ts';
+export { parseRequest, type RawRequest, type ParsedRequest, type AcceptedMessage, type RejectedMessage } from './parse-request.ts';
+export { ParsePool } from './parse-pool.ts';
 export { decodeBody, bodyLimitFor } from './body.ts';
 export { listEvents, listQuarantine, type StoredEvent, type EventPage, type QuarantinedMessage } from './read-service.ts';
 export { SHORT_PATHS, MESSAGE_TYPES, LIMITS, messageSchema, type MessageType, type SegmentMessage } from './schema.ts';

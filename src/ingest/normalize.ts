@@ -46,6 +46,16 @@ function json(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
+const HAS_ZONE = /(?:z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/**
+ * Epoch ms of an ISO-8601 time. A date-time without a zone is UTC (JavaScript would read it in
+ * the server's local zone, so the same event would land at different times on different hosts).
+ */
+export function parseTime(iso: string): number {
+  return Date.parse(iso.length > 10 && !HAS_ZONE.test(iso) ? iso + 'Z' : iso);
+}
+
 /**
  * Event time corrected for the client's clock skew, as Segment does:
  * `timestamp = receivedAt − (sentAt − originalTimestamp)`. Without `sentAt` the client's own
@@ -53,9 +63,9 @@ function json(value: unknown): string | null {
  */
 export function correctTimestamp(clientTime: string | null | undefined, sentAt: string | null | undefined, receivedAt: number): number {
   if (!clientTime) return receivedAt;
-  const original = Date.parse(clientTime);
+  const original = parseTime(clientTime);
   if (!sentAt) return original;
-  const sent = Date.parse(sentAt);
+  const sent = parseTime(sentAt);
   if (Number.isNaN(sent)) return original;
   return receivedAt - (sent - original);
 }
@@ -97,7 +107,7 @@ export function normalizeMessage(message: SegmentMessage, ctx: NormalizeContext)
   // RudderStack sends the device time as originalTimestamp and a caller's explicit time as
   // timestamp: an explicit time is kept as given (historical events), the device time corrected.
   const timestamp =
-    m.originalTimestamp && m.timestamp ? Date.parse(m.timestamp) : correctTimestamp(clientTime, sentAt, ctx.receivedAt);
+    m.originalTimestamp && m.timestamp ? parseTime(m.timestamp) : correctTimestamp(clientTime, sentAt, ctx.receivedAt);
   const messageId = m.messageId ?? `trb-${randomUUID()}`;
 
   const propertiesJson = json(properties);
@@ -115,8 +125,8 @@ export function normalizeMessage(message: SegmentMessage, ctx: NormalizeContext)
     m.type === 'group' ? str(m.groupId) : null,
     m.type === 'alias' ? str(m.previousId) : null,
     timestamp,
-    clientTime ? Date.parse(clientTime) : null,
-    sentAt ? Date.parse(sentAt) : null,
+    clientTime ? parseTime(clientTime) : null,
+    sentAt ? parseTime(sentAt) : null,
     ctx.receivedAt,
     str(campaign?.source),
     str(campaign?.medium),

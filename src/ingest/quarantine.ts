@@ -29,7 +29,7 @@ function jsonCutAtDepth(payload: unknown, maxDepth: number): string {
   });
 }
 
-function payloadText(payload: unknown): string | null {
+export function payloadText(payload: unknown): string | null {
   if (payload === undefined) return null;
   let text: string;
   if (typeof payload === 'string') text = payload;

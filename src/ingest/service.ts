@@ -2,11 +2,10 @@ import { TributaryError } from '../errors/index.ts';
 import { sql, type AppendRow, type Store } from '../store/index.ts';
 import type { AccessService, Source } from '../privacy/index.ts';
 import { RecentIds } from './dedup.ts';
-import { normalizeMessage } from './normalize.ts';
+import { ParsePool } from './parse-pool.ts';
+import type { AcceptedMessage, RawRequest, RejectedMessage } from './parse-request.ts';
 import { quarantineRow } from './quarantine.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { LIMITS, type MessageType } from './schema.ts';
-import { validateMessage } from './validate.ts';
 import { BatchWriter } from './writer.ts';
 import type { IngestConfig } from '../config/index.ts';
 
@@ -23,15 +22,6 @@ export interface IngestOutcome {
   readonly rejected: readonly Rejection[];
 }
 
-type Dict = Record<string, unknown>;
-
-/** The write key of a request: HTTP Basic user name, else `writeKey` in the body. */
-export function writeKeyOf(basicUser: string | null, body: unknown): string | null {
-  if (basicUser) return basicUser;
-  if (body !== null && typeof body === 'object' && typeof (body as Dict).writeKey === 'string') return (body as Dict).writeKey as string;
-  return null;
-}
-
 /**
  * The ingestion pipeline behind `/v1/*`: authenticate, rate-limit, validate each message,
  * de-duplicate by messageId, and commit through the group-commit writer. Rejected messages go to
@@ -43,6 +33,7 @@ export class IngestService {
   private readonly limiter: RateLimiter;
   /** messageIds queued but not yet committed: a retry waits for the original's commit. */
   private readonly inflight = new Map<string, Promise<void>>();
+  private readonly pool: ParsePool;
 
   constructor(
     private readonly store: Store,
@@ -52,6 +43,7 @@ export class IngestService {
     this.writer = new BatchWriter(store, config);
     this.recent = new RecentIds(config.dedupWindowHours * 3_600_000, config.dedupMaxIds);
     this.limiter = new RateLimiter(config.rateLimitPerSecond, config.rateLimitBurst);
+    this.pool = new ParsePool(config.parseWorkers);
   }
 
   /** Loads the messageIds received within the de-duplication window (after a restart). */
@@ -85,61 +77,67 @@ export class IngestService {
     }
   }
 
-  /** Stores a request that could not be read at all (bad JSON, bad gzip) so it can be inspected. */
-  async quarantineRequest(source: Source, reason: string, payload: unknown, receivedAt: number): Promise<void> {
-    await this.writer.submit([], [quarantineRow({ sourceId: source.id, receivedAt, origin: 'api', index: null, messageId: null, reason, payload })]);
+  /**
+   * Ingests one request (`kind` is the endpoint: a message type or `batch`): authenticate by the
+   * Basic user name (or the body's writeKey), rate-limit, parse on the pool, de-duplicate by
+   * messageId, and commit valid messages and quarantined rejects together.
+   */
+  async ingestRequest(request: RawRequest, headerKey: string | null): Promise<IngestOutcome> {
+    this.writer.assertAccepting();
+    let source = headerKey ? await this.authenticate(headerKey) : null;
+    if (source) this.checkRate(source, request.receivedAt);
+    const parsed = await this.pool.parse(request);
+    // An unreadable body without a header key: say what is wrong with the body, keep nothing.
+    if (!parsed.ok && !source && parsed.bodyWriteKey === null) throw new TributaryError(parsed.error.code, parsed.error.message);
+    if (!source) {
+      source = await this.authenticate(parsed.bodyWriteKey);
+      this.checkRate(source, request.receivedAt);
+    }
+    if (!parsed.ok) {
+      // A request that can never succeed is kept in the quarantine, so nothing vanishes unseen.
+      if (parsed.payload !== null) {
+        const entry = { sourceId: source.id, receivedAt: request.receivedAt, origin: 'api', index: null, messageId: null };
+        await this.writer.submit([], [quarantineRow({ ...entry, reason: parsed.error.message, payload: parsed.payload })]);
+      }
+      throw new TributaryError(parsed.error.code, parsed.error.message);
+    }
+    return this.storeParsed(source, parsed.accepted, parsed.rejected, parsed.received, request.receivedAt);
   }
 
-  /** Ingests the messages of one request (`kind` is the endpoint: a message type or `batch`). */
-  async ingest(source: Source, kind: MessageType | 'batch', body: unknown, receivedAt: number): Promise<IngestOutcome> {
-    this.writer.assertAccepting();
-    let unpacked: ReturnType<typeof unpack>;
-    try {
-      unpacked = unpack(kind, body);
-    } catch (err) {
-      // A body of the wrong shape can never succeed either: keep it, like an unreadable one.
-      if (err instanceof TributaryError && err.status === 400) await this.quarantineRequest(source, err.message, body, receivedAt);
-      throw err;
-    }
-    const { messages, envelopeSentAt } = unpacked;
+  private async storeParsed(
+    source: Source,
+    accepted: readonly AcceptedMessage[],
+    rejectedMessages: readonly RejectedMessage[],
+    received: number,
+    receivedAt: number,
+  ): Promise<IngestOutcome> {
     const rows: AppendRow[] = [];
-    const quarantine: AppendRow[] = [];
-    const rejected: Rejection[] = [];
     const waitFor: Promise<void>[] = [];
     const keys: string[] = [];
     let duplicates = 0;
-    for (let index = 0; index < messages.length; index++) {
-      const raw = messages[index];
-      const checked = validateMessage(raw, kind === 'batch' ? undefined : kind);
-      let reason: string | null = checked.ok ? null : checked.reason;
-      let messageId: string | null = messageIdOf(raw);
-      if (checked.ok) {
-        const normalized = normalizeMessage(checked.value, { sourceId: source.id, receivedAt, envelopeSentAt });
-        messageId = normalized.messageId;
-        if (normalized.bytes > LIMITS.messageBytes) {
-          reason = `message: about ${normalized.bytes} bytes exceeds the limit of ${LIMITS.messageBytes} bytes`;
-        } else {
-          const key = RecentIds.key(source.id, normalized.messageId);
-          const pending = this.inflight.get(key);
-          if (pending) {
-            waitFor.push(pending);
-            duplicates++;
-          } else if (this.recent.has(key)) {
-            duplicates++;
-          } else {
-            this.recent.add(key, receivedAt);
-            keys.push(key);
-            rows.push(normalized.row);
-          }
-          continue;
-        }
+    for (const { messageId, row } of accepted) {
+      const key = RecentIds.key(source.id, messageId);
+      const pending = this.inflight.get(key);
+      if (pending) {
+        waitFor.push(pending);
+        duplicates++;
+      } else if (this.recent.has(key)) {
+        duplicates++;
+      } else {
+        this.recent.add(key, receivedAt);
+        keys.push(key);
+        const withSource = row.slice();
+        withSource[1] = source.id;
+        rows.push(withSource);
       }
-      rejected.push({ index, messageId, reason: reason! });
-      quarantine.push(quarantineRow({ sourceId: source.id, receivedAt, origin: 'api', index, messageId, reason: reason!, payload: raw }));
     }
+    const rejected: Rejection[] = rejectedMessages.map(({ index, messageId, reason }) => ({ index, messageId, reason }));
+    const quarantine = rejectedMessages.map((r) =>
+      quarantineRow({ sourceId: source.id, receivedAt, origin: 'api', index: r.index, messageId: r.messageId, reason: r.reason, payload: r.payload }),
+    );
     await this.commit(rows, quarantine, keys);
     await Promise.all(waitFor);
-    return { received: messages.length, stored: rows.length, duplicates, rejected };
+    return { received, stored: rows.length, duplicates, rejected };
   }
 
   private async commit(rows: AppendRow[], quarantine: AppendRow[], keys: string[]): Promise<void> {
@@ -164,29 +162,7 @@ export class IngestService {
 
   async close(): Promise<void> {
     await this.writer.close();
+    await this.pool.close();
   }
 }
 
-function messageIdOf(raw: unknown): string | null {
-  if (raw !== null && typeof raw === 'object' && typeof (raw as Dict).messageId === 'string') return (raw as Dict).messageId as string;
-  return null;
-}
-
-/** The messages of a request body, with the batch envelope's sentAt. */
-function unpack(kind: MessageType | 'batch', body: unknown): { messages: unknown[]; envelopeSentAt: string | null } {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new TributaryError('validation_failed', 'body: must be a JSON object' + (kind === 'batch' ? ' of the form {"batch": [...]}' : ''));
-  }
-  const dict = body as Dict;
-  const envelopeSentAt = typeof dict.sentAt === 'string' && !Number.isNaN(Date.parse(dict.sentAt)) ? dict.sentAt : null;
-  if (kind !== 'batch') {
-    const { writeKey: _ignored, ...message } = dict;
-    return { messages: [message], envelopeSentAt: null };
-  }
-  if (!Array.isArray(dict.batch)) throw new TributaryError('validation_failed', 'batch: is required and must be an array of messages');
-  if (dict.batch.length > LIMITS.batchMessages) {
-    throw new TributaryError('payload_too_large', `batch: ${dict.batch.length} messages exceeds the limit of ${LIMITS.batchMessages}`);
-  }
-  if (dict.batch.length === 0) throw new TributaryError('validation_failed', 'batch: is empty');
-  return { messages: dict.batch, envelopeSentAt };
-}

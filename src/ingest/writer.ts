@@ -98,8 +98,11 @@ export class BatchWriter {
     this.quarantine = [];
     this.waiters = [];
     try {
-      await this.store.append(EVENTS_TABLE, events);
-      await this.store.append(QUARANTINE_TABLE, quarantine);
+      // One commit for both: a failure leaves neither, so the client's retry stores each once.
+      await this.store.appendAll([
+        { table: EVENTS_TABLE, rows: events },
+        { table: QUARANTINE_TABLE, rows: quarantine },
+      ]);
       this.committedEvents += events.length;
       for (const w of waiters) w.resolve();
     } catch (err) {

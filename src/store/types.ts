@@ -25,6 +25,8 @@ export interface Store extends Executor {
   readonly location: string;
   /** Bulk append (the hot path): one commit for all rows. */
   append(table: TableSpec, rows: readonly AppendRow[]): Promise<void>;
+  /** Bulk append into several tables in one commit: all rows are stored, or none. */
+  appendAll(parts: ReadonlyArray<{ readonly table: TableSpec; readonly rows: readonly AppendRow[] }>): Promise<void>;
   /** Runs `fn` in one write transaction; rolls back if it throws. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   close(): Promise<void>;

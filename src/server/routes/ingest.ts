@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { TributaryError } from '../../errors/index.ts';
-import { bodyLimitFor, decodeBody, writeKeyOf, SHORT_PATHS, MESSAGE_TYPES, type IngestService, type MessageType } from '../../ingest/index.ts';
+import { SHORT_PATHS, MESSAGE_TYPES, type IngestService, type MessageType } from '../../ingest/index.ts';
 import { basicUser } from '../auth.ts';
 
 /** Raw bodies larger than this are refused before reading (gzip of a 500 KB batch is far smaller). */
@@ -38,23 +38,12 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestS
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: RAW_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   const handle = async (request: FastifyRequest, kind: MessageType | 'batch') => {
-    const receivedAt = Date.now();
-    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const headerKey = basicUser(request.headers.authorization);
-    let body: unknown;
-    try {
-      body = decodeBody(raw, request.headers['content-encoding'] as string | undefined, bodyLimitFor(kind === 'batch' ? 'batch' : 'single'));
-    } catch (err) {
-      // An unreadable body from a known source is kept in quarantine, so nothing vanishes unseen.
-      if (headerKey && err instanceof TributaryError && err.status === 400) {
-        const source = await ingest.authenticate(headerKey);
-        await ingest.quarantineRequest(source, err.message, raw.subarray(0, 64 * 1024).toString('latin1'), receivedAt);
-      }
-      throw err;
-    }
-    const source = await ingest.authenticate(writeKeyOf(headerKey, body));
-    ingest.checkRate(source, receivedAt);
-    const outcome = await ingest.ingest(source, kind, body, receivedAt);
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const encoding = request.headers['content-encoding'];
+    const outcome = await ingest.ingestRequest(
+      { body, contentEncoding: typeof encoding === 'string' ? encoding : undefined, kind, receivedAt: Date.now() },
+      basicUser(request.headers.authorization),
+    );
     if (outcome.rejected.length > 0) {
       const [first] = outcome.rejected;
       const accepted = outcome.received - outcome.rejected.length;

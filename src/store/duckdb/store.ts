@@ -131,7 +131,12 @@ export class DuckDbStore implements Store {
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (options.readConnections ?? 2); i++) readers.push(await instance.connect());
     const store = new DuckDbStore(instance, writer, readers, options.path);
-    await store.migrate(DUCKDB_MIGRATIONS);
+    try {
+      await store.migrate(DUCKDB_MIGRATIONS);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
     return store;
   }
 
@@ -180,21 +185,34 @@ export class DuckDbStore implements Store {
    * on DuckDB's threads, so the event loop keeps serving requests meanwhile.
    */
   append(table: TableSpec, rows: readonly AppendRow[]): Promise<void> {
+    return this.appendAll([{ table, rows }]);
+  }
+
+  appendAll(parts: ReadonlyArray<{ readonly table: TableSpec; readonly rows: readonly AppendRow[] }>): Promise<void> {
     this.assertOpen();
-    if (rows.length === 0) return Promise.resolve();
+    const nonEmpty = parts.filter((p) => p.rows.length > 0);
+    if (nonEmpty.length === 0) return Promise.resolve();
     return this.writeLane.run(async () => {
-      const spool = await this.spoolFor(table);
-      const appender = await this.writer.createAppender(table.name, 'main', 'spool');
+      const spools: Array<[table: string, spool: string]> = [];
       try {
-        for (const chunk of toDataChunks(table, rows)) appender.appendDataChunk(chunk);
-        appender.flushSync();
+        for (const { table, rows } of nonEmpty) {
+          const spool = await this.spoolFor(table);
+          spools.push([table.name, spool]);
+          const appender = await this.writer.createAppender(table.name, 'main', 'spool');
+          try {
+            for (const chunk of toDataChunks(table, rows)) appender.appendDataChunk(chunk);
+            appender.flushSync();
+          } finally {
+            appender.closeSync();
+          }
+        }
+        const inserts = spools.map(([table, spool]) => `INSERT INTO main."${table}" SELECT * FROM ${spool};`).join(' ');
+        await this.writer.run(spools.length === 1 ? inserts : `BEGIN TRANSACTION; ${inserts} COMMIT;`);
+      } catch (err) {
+        if (spools.length > 1) await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw err;
       } finally {
-        appender.closeSync();
-      }
-      try {
-        await this.writer.run(`INSERT INTO main."${table.name}" SELECT * FROM ${spool}`);
-      } finally {
-        await this.writer.run(`TRUNCATE ${spool}`);
+        for (const [, spool] of spools) await this.writer.run(`TRUNCATE ${spool}`);
       }
     });
   }
