@@ -69,3 +69,5 @@ export {
   type ChannelSqlColumns,
   type CompileRulesOptions,
 } from './channel-case.sql.ts';
+export { DeriveService, DEFAULT_DERIVE_OPTIONS, classifyTrafficKey, type DeriveOptions, type DeriveReport } from './derive-service.ts';
+export { VISITOR_KEY, trafficHitsSql } from './derive.sql.ts';

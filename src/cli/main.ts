@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
+import { registerAttribute } from './commands/attribute.ts';
 import { registerEvents } from './commands/events.ts';
 import { registerInit } from './commands/init.ts';
 import { registerServe } from './commands/serve.ts';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerInit(program);
   registerServe(program);
   registerEvents(program);
+  registerAttribute(program);
   return program;
 }
 

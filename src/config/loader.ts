@@ -15,6 +15,12 @@ const ENV_KEYS: Record<string, string> = {
   TRIBUTARY_TRUST_PROXY: 'trustProxy',
 };
 
+const IDENTITY_ENV_KEYS: Record<string, string> = {
+  TRIBUTARY_MERGE_DISTINCT_USER_IDS: 'mergeDistinctUserIds',
+  TRIBUTARY_MAX_PEOPLE_PER_IDENTIFIER: 'maxPeoplePerIdentifier',
+  TRIBUTARY_DEFAULT_PHONE_COUNTRY_CODE: 'defaultPhoneCountryCode',
+};
+
 const INGEST_ENV_KEYS: Record<string, string> = {
   TRIBUTARY_FLUSH_INTERVAL_MS: 'flushIntervalMs',
   TRIBUTARY_FLUSH_MAX_ROWS: 'flushMaxRows',
@@ -24,7 +30,11 @@ const INGEST_ENV_KEYS: Record<string, string> = {
   TRIBUTARY_PARSE_WORKERS: 'parseWorkers',
 };
 
-export type ConfigOverrides = Partial<Omit<Config, 'ingest'>> & { ingest?: Partial<Config['ingest']> };
+export type ConfigOverrides = Partial<Omit<Config, 'ingest' | 'identity' | 'sessions'>> & {
+  ingest?: Partial<Config['ingest']>;
+  identity?: Partial<Config['identity']>;
+  sessions?: Partial<Config['sessions']>;
+};
 
 /** Reads the configuration: defaults < TRIBUTARY_* environment < overrides (CLI flags). */
 export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.env): Config {
@@ -36,8 +46,20 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   for (const [key, field] of Object.entries(INGEST_ENV_KEYS)) {
     if (env[key] !== undefined && env[key] !== '') ingest[field] = env[key];
   }
+  const identity: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(IDENTITY_ENV_KEYS)) {
+    if (env[key] !== undefined && env[key] !== '') identity[field] = env[key];
+  }
+  const sessions: Record<string, unknown> = {};
+  if (env.TRIBUTARY_SESSION_TIMEOUT_MINUTES) sessions.timeoutMinutes = env.TRIBUTARY_SESSION_TIMEOUT_MINUTES;
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  const merged = { ...fromEnv, ...defined, ingest: { ...ingest, ...(overrides.ingest ?? {}) } };
+  const merged = {
+    ...fromEnv,
+    ...defined,
+    ingest: { ...ingest, ...(overrides.ingest ?? {}) },
+    identity: { ...identity, ...(overrides.identity ?? {}) },
+    sessions: { ...sessions, ...(overrides.sessions ?? {}) },
+  };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

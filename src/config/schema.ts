@@ -38,7 +38,24 @@ export const configSchema = z.object({
       maxPendingRows: z.coerce.number().int().min(1).default(200_000),
     })
     .prefault({}),
+  identity: z
+    .object({
+      /** Merge two people with different userIds when a shared anonymousId links them (a shared device). */
+      mergeDistinctUserIds: z.union([z.boolean(), z.stringbool()]).default(false),
+      /** An identifier linked to more people than this is flagged and stops merging. */
+      maxPeoplePerIdentifier: z.coerce.number().int().min(1).default(10),
+      /** Country calling code for phone numbers given without one (e.g. "1", "44"). */
+      defaultPhoneCountryCode: z.string().regex(/^\d{1,3}$/).optional(),
+    })
+    .prefault({}),
+  sessions: z
+    .object({
+      /** Inactivity that ends a session (GA4: 30 minutes). */
+      timeoutMinutes: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
+export type IdentityConfig = Config['identity'];
 export type IngestConfig = Config['ingest'];

@@ -2,16 +2,20 @@ import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 import type { IngestService } from '../ingest/index.ts';
+import type { IdentityService } from '../identity/index.ts';
 import type { AccessService, Principal } from '../privacy/index.ts';
 import { authenticate } from './auth.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { eventRoutes } from './routes/events.ts';
+import { attributionRoutes } from './routes/attribution.ts';
+import { peopleRoutes } from './routes/people.ts';
 
 export interface AppDeps {
   readonly store: Store;
   readonly access: AccessService;
   readonly ingest: IngestService;
+  readonly identity: IdentityService;
   readonly logger: Logger;
   /** Process-local tokens (the CLI's) accepted besides stored ones. */
   readonly localTokens?: ReadonlyMap<string, Principal>;
@@ -60,6 +64,8 @@ export async function buildApp(deps: AppDeps) {
 
   await app.register(ingestRoutes, { ingest: deps.ingest });
   await app.register(eventRoutes, { store: deps.store });
+  await app.register(attributionRoutes, { store: deps.store });
+  await app.register(peopleRoutes, { store: deps.store, identity: deps.identity });
   return app;
 }
 

@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { AccessService, loadOrCreateSecret, type Bootstrap, type Principal } from '../privacy/index.ts';
-import { IngestService } from '../ingest/index.ts';
+import { loadOrCreateSecret, type AccessService, type Bootstrap, type Principal } from '../privacy/index.ts';
+import type { IngestService } from '../ingest/index.ts';
+import { createServices, startProcessing, type Services } from './services.ts';
 import { buildApp, type App } from './app.ts';
 import { removeServerFile, writeServerFile } from './server-file.ts';
 import { VERSION } from '../version.ts';
@@ -17,6 +18,9 @@ export interface RunningServer {
   readonly access: AccessService;
   /** Credentials created on this start (first start only). */
   readonly bootstrap: Bootstrap;
+  readonly services: Services;
+  /** Brings identity, sessions and touches up to date now (tests; the server does it every few seconds). */
+  processNow(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,6 +28,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Write `server.json` so the CLI can reach this server (off for tests that share a data dir). */
   readonly announce?: boolean;
+  /** How often derived data (identity, sessions) catches up with new events. */
+  readonly processingIntervalMs?: number;
 }
 
 /** Opens the data directory (creating it on first start), then serves the API on host:port. */
@@ -32,14 +38,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   fs.mkdirSync(config.dataDir, { recursive: true });
   const secret = loadOrCreateSecret(config.dataDir, config.secret);
   const store = await openStore(config.dataDir);
-  const access = new AccessService(store, secret);
+  const services = createServices(store, config, secret);
+  const { access, ingest } = services;
   const bootstrap = await access.bootstrap({ writeKey: config.writeKey, adminToken: config.adminToken });
-  const ingest = new IngestService(store, access, config.ingest);
   await ingest.warmUp();
+  const processing = startProcessing(services, logger, options.processingIntervalMs);
 
   const cliToken = randomBytes(24).toString('base64url');
   const localTokens = new Map<string, Principal>([[cliToken, { tokenId: 'local-cli', name: 'cli', role: 'admin' }]]);
-  const app = await buildApp({ store, access, ingest, logger, localTokens, version: VERSION, trustProxy: config.trustProxy });
+  const app = await buildApp({ store, access, ingest, identity: services.identity, logger, localTokens, version: VERSION, trustProxy: config.trustProxy });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -52,10 +59,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ingest.writer.beginShutdown();
       await app.close();
       await ingest.close();
+      await processing.stop();
       await store.close();
       if (options.announce !== false) removeServerFile(config.dataDir, process.pid);
     })();
     return closing;
   };
-  return { url, app, store, ingest, access, bootstrap, close };
+  return { url, app, store, ingest, access, bootstrap, services, processNow: () => processing.runNow(), close };
 }

@@ -1,4 +1,7 @@
 import { migration001 } from './migrations/001-core.ts';
+import { migration002 } from './migrations/002-identity.ts';
+import { migration003 } from './migrations/003-derived.ts';
+import { migration004 } from './migrations/004-spend.ts';
 
 /**
  * Versioned schema for the DuckDB engine. Never edit a released migration: add a new one.
@@ -13,4 +16,4 @@ export interface Migration {
 }
 
 /** Every migration in version order; each capability adds its own file under migrations/. */
-export const DUCKDB_MIGRATIONS: readonly Migration[] = [migration001];
+export const DUCKDB_MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];

@@ -1,0 +1,115 @@
+import { TributaryError } from '../errors/index.ts';
+import { sql, type Store } from '../store/index.ts';
+import { MODEL_NAMES, runAll, type ModelName, type RunAllOptions } from './run.ts';
+import { pathAggregateSql, spendByLabelSql, STEP_SEPARATOR, timeDecaySql, type JourneyGranularity, type JourneyQuery } from './journeys.sql.ts';
+import { toReportResult, type ReportResult } from './report.ts';
+import type { AttributionResult, PathAggregate } from './types.ts';
+
+/** The models users pick from (`all` runs each of them). */
+export const REPORT_MODELS = [
+  'first',
+  'last',
+  'last-non-direct',
+  'linear',
+  'participation',
+  'position',
+  'j-curve',
+  'inverse-j',
+  'time-decay',
+  'markov',
+  'shapley',
+] as const satisfies readonly ModelName[];
+
+export interface AttributionRequest {
+  readonly models: readonly ModelName[];
+  /** Markov order 1–4. */
+  readonly order: number;
+  readonly includeNulls: boolean;
+  readonly lookbackDays: number;
+  readonly from: number | null;
+  readonly to: number | null;
+  readonly granularity: JourneyGranularity;
+  /** Conversion definition name; null: the default one. */
+  readonly conversion: string | null;
+  readonly halfLifeDays: number;
+}
+
+export interface ConversionDefinition {
+  name: string;
+  event: string;
+  valueProperty: string;
+}
+
+/** Looks up a conversion definition by name (or the default one). */
+export async function getConversionDefinition(store: Store, name: string | null): Promise<ConversionDefinition> {
+  const rows = await store.query<{ name: string; event: string; value_property: string }>(
+    name === null
+      ? sql`SELECT name, event, value_property FROM conversion_definitions ORDER BY is_default DESC, created_at LIMIT 1`
+      : sql`SELECT name, event, value_property FROM conversion_definitions WHERE name = ${name}`,
+  );
+  if (rows.length === 0) {
+    const known = await store.query<{ name: string }>(sql`SELECT name FROM conversion_definitions ORDER BY name`);
+    throw new TributaryError('bad_request', `conversion: unknown definition "${name}" (known: ${known.map((k) => k.name).join(', ') || 'none'})`);
+  }
+  return { name: rows[0].name, event: rows[0].event, valueProperty: rows[0].value_property };
+}
+
+/** Unique paths of the store's journeys (the engine aggregates; only paths come back). */
+export async function loadPathAggregates(store: Store, query: JourneyQuery): Promise<PathAggregate[]> {
+  const rows = await store.query<{ path: string; conversions: number; value: number; nulls: number }>(pathAggregateSql(store.dialect, query));
+  return rows.map((r) => ({ path: r.path === '' ? [] : r.path.split(STEP_SEPARATOR), conversions: r.conversions, value: r.value, nulls: r.nulls }));
+}
+
+/** Runs the requested models over path aggregates (no spend). Time decay needs timestamps. */
+export function attributePaths(paths: readonly PathAggregate[], request: Pick<AttributionRequest, 'models' | 'order' | 'includeNulls'>): AttributionResult[] {
+  const models = request.models.filter((m) => m !== 'time-decay');
+  const options: RunAllOptions = {
+    models,
+    markov: { order: request.order, withNulls: request.includeNulls },
+  };
+  return runAll(paths, options).results;
+}
+
+function timeDecayResult(rows: Array<{ channel: string; conversions: number; value: number }>, paths: readonly PathAggregate[], halfLifeDays: number): AttributionResult {
+  const totalConversions = paths.reduce((s, p) => s + p.conversions, 0);
+  const totalValue = paths.reduce((s, p) => s + p.value, 0);
+  const empty = paths.filter((p) => p.path.length === 0);
+  return {
+    model: 'time-decay',
+    options: { halfLifeDays },
+    totalConversions,
+    totalValue,
+    conversionProbability: null,
+    creditsSumToTotals: true,
+    unattributed: { conversions: empty.reduce((s, p) => s + p.conversions, 0), value: empty.reduce((s, p) => s + p.value, 0) },
+    channels: rows.map((r) => ({ channel: r.channel, conversions: r.conversions, value: r.value, removalEffect: null })),
+  };
+}
+
+/**
+ * Attribution over the store's journeys: builds the path aggregate in the engine, runs the
+ * models, and joins spend over the same period (cost per attributed conversion, ROAS).
+ */
+export async function attributeFromStore(store: Store, request: AttributionRequest): Promise<{ conversion: string; results: ReportResult[] }> {
+  const definition = await getConversionDefinition(store, request.conversion);
+  const query: JourneyQuery = {
+    conversionEvent: definition.event,
+    valueProperty: definition.valueProperty,
+    lookbackDays: request.lookbackDays,
+    from: request.from,
+    to: request.to,
+    granularity: request.granularity,
+    includeNulls: request.includeNulls,
+  };
+  const paths = await loadPathAggregates(store, query);
+  const results = attributePaths(paths, request);
+  if (request.models.includes('time-decay')) {
+    const rows = await store.query<{ channel: string; conversions: number; value: number }>(timeDecaySql(store.dialect, query, request.halfLifeDays));
+    results.push(timeDecayResult(rows, paths, request.halfLifeDays));
+  }
+  const spendQuery = spendByLabelSql(query);
+  const spend = spendQuery ? new Map((await store.query<{ label: string; spend: number }>(spendQuery)).map((r) => [r.label, r.spend])) : null;
+  const order = new Map<string, number>(MODEL_NAMES.map((m, i) => [m, i]));
+  results.sort((a, b) => (order.get(a.model) ?? 99) - (order.get(b.model) ?? 99));
+  return { conversion: definition.name, results: results.map((r) => toReportResult(r, spend)) };
+}

@@ -1,0 +1,1 @@
+export { getProfile, findPersonId, type Profile, type TimelineEvent } from './service.ts';

@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { DeriveService } from '../channels/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+
+/**
+ * Keeps the derived data current while the server runs: every few seconds the identity graph
+ * takes in new links, then sessions and touches are re-derived for visitors with new events.
+ * Runs never overlap; a run with nothing new costs two small queries.
+ */
+export class Processing {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly derive: DeriveService,
+    private readonly logger: Logger,
+    private readonly intervalMs = 2_000,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      void this.runNow().catch((err: unknown) => this.logger.error({ err }, 'processing new events failed'));
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Processes what arrived since the last run (waits for a run already under way). */
+  async runNow(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = (async () => {
+      const identity = await this.identity.processNewEvents();
+      const derived = await this.derive.processNewEvents();
+      if (identity.messages > 0 || derived.visitors > 0) {
+        this.logger.debug({ identity, derived }, 'processed new events');
+      }
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { TributaryError } from '../../errors/index.ts';
+import type { Store } from '../../store/index.ts';
+import type { IdentityService } from '../../identity/index.ts';
+import { findPersonId, getProfile } from '../../profiles/index.ts';
+import { parseQuery } from '../validation.ts';
+
+const lookupQuery = z
+  .object({ userId: z.string().min(1).optional(), anonymousId: z.string().min(1).optional(), email: z.string().min(1).optional(), phone: z.string().min(1).optional() })
+  .refine((q) => Object.values(q).filter(Boolean).length === 1, 'give exactly one of userId, anonymousId, email, phone');
+
+const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().optional() });
+
+/** A customer's profile and timeline; lookup by any identifier (e-mail and phone are hashed first). */
+export async function peopleRoutes(app: FastifyInstance, opts: { store: Store; identity: IdentityService }): Promise<void> {
+  app.get('/api/people', async (request) => {
+    const q = parseQuery(lookupQuery, request.query);
+    const personId = await findPersonId(opts.identity, q.userId ? { userId: q.userId } : q.anonymousId ? { anonymousId: q.anonymousId } : q.email ? { email: q.email } : { phone: q.phone! });
+    if (!personId) throw new TributaryError('not_found', 'no person has that identifier');
+    return { personId };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/people/:id', async (request) => {
+    const page = parseQuery(pageQuery, request.query);
+    return getProfile(opts.store, opts.identity, request.params.id, page);
+  });
+}
