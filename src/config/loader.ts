@@ -13,6 +13,7 @@ const ENV_KEYS: Record<string, string> = {
   TRIBUTARY_ADMIN_TOKEN: 'adminToken',
   TRIBUTARY_LOG_LEVEL: 'logLevel',
   TRIBUTARY_TRUST_PROXY: 'trustProxy',
+  TRIBUTARY_PROCESSING_INTERVAL_MS: 'processingIntervalMs',
 };
 
 const IDENTITY_ENV_KEYS: Record<string, string> = {

@@ -48,6 +48,8 @@ export const configSchema = z.object({
       defaultPhoneCountryCode: z.string().regex(/^\d{1,3}$/).optional(),
     })
     .prefault({}),
+  /** How often identity, sessions and touches catch up with new events (ms; 0: only on demand). */
+  processingIntervalMs: z.coerce.number().int().min(0).default(5_000),
   sessions: z
     .object({
       /** Inactivity that ends a session (GA4: 30 minutes). */

@@ -1,8 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { TributaryError } from '../errors/index.ts';
 import { LIMITS } from './schema.ts';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Raw request bytes → parsed JSON. Accepts JSON whatever the Content-Type (RudderStack labels gzip
@@ -28,12 +28,8 @@ export function decodeBody(raw: Buffer, contentEncoding: string | undefined, max
     throw new TributaryError('payload_too_large', `body: ${bytes.length} bytes exceeds the limit of ${maxBytes} bytes`);
   }
   if (bytes.length === 0) throw new TributaryError('invalid_json', 'body: is empty (expected a JSON object)');
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new TributaryError('invalid_encoding', 'body: is not valid UTF-8');
-  }
+  if (!isUtf8(bytes)) throw new TributaryError('invalid_encoding', 'body: is not valid UTF-8');
+  const text = bytes.toString('utf8');
   try {
     return JSON.parse(text);
   } catch (err) {

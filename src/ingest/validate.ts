@@ -31,14 +31,13 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
 
 /** Depth of nested objects/arrays, stopping as soon as `limit` is passed. */
 function exceedsDepth(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth >= limit) return true;
-    const children = Array.isArray(node) ? node : Object.values(node);
-    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  if (value === null || typeof value !== 'object') return false;
+  if (limit <= 0) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (exceedsDepth(child, limit - 1)) return true;
+    return false;
   }
+  for (const key in value) if (exceedsDepth((value as Record<string, unknown>)[key], limit - 1)) return true;
   return false;
 }
 

@@ -19,7 +19,7 @@ export class Processing {
   ) {}
 
   start(): void {
-    if (this.timer) return;
+    if (this.timer || this.intervalMs <= 0) return;
     this.timer = setInterval(() => {
       void this.runNow().catch((err: unknown) => this.logger.error({ err }, 'processing new events failed'));
     }, this.intervalMs);

@@ -42,7 +42,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { access, ingest } = services;
   const bootstrap = await access.bootstrap({ writeKey: config.writeKey, adminToken: config.adminToken });
   await ingest.warmUp();
-  const processing = startProcessing(services, logger, options.processingIntervalMs);
+  const processing = startProcessing(services, logger, options.processingIntervalMs ?? config.processingIntervalMs);
 
   const cliToken = randomBytes(24).toString('base64url');
   const localTokens = new Map<string, Principal>([[cliToken, { tokenId: 'local-cli', name: 'cli', role: 'admin' }]]);

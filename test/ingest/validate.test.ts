@@ -50,8 +50,8 @@ describe('validateMessage: required fields per type', () => {
     expect(reasonOf({ type: 'track', userId: 'u', event: 42 })).toMatch(/^event: .*expected string, received number$/);
     expect(reasonOf({ type: 'track', userId: { id: 1 }, event: 'E' })).toBe('userId: expected string or number, received object');
     expect(reasonOf({ type: 'group', userId: 'u', groupId: [1] })).toBe('groupId: expected string or number, received array');
-    expect(reasonOf({ type: 'track', userId: 'u', event: 'E', properties: [1] })).toMatch(/^properties: .*expected record, received array$/);
-    expect(reasonOf({ type: 'track', userId: 'u', event: 'E', context: 'web' })).toMatch(/^context: .*expected record, received string$/);
+    expect(reasonOf({ type: 'track', userId: 'u', event: 'E', properties: [1] })).toMatch(/^properties: .*expected object, received array$/);
+    expect(reasonOf({ type: 'track', userId: 'u', event: 'E', context: 'web' })).toMatch(/^context: .*expected object, received string$/);
   });
 
   it('reports at most three issues, each with its field', () => {

@@ -79,8 +79,8 @@ const CASES: readonly BadCase[] = [
   // One message, wrong per the spec
   { name: 'userId is an object', request: (m) => ({ path: '/v1/track', body: single(track(m, 0, { userId: { id: m } })) }), status: 400, code: 'validation_failed', reason: /^userId: /, rejected: [0] },
   { name: 'event is a number', request: (m) => ({ path: '/v1/track', body: single(track(m, 0, { event: 42 })) }), status: 400, code: 'validation_failed', reason: /^event: .*expected string/, rejected: [0] },
-  { name: 'properties is an array', request: (m) => ({ path: '/v1/track', body: single(track(m, 0, { properties: [1, 2] })) }), status: 400, code: 'validation_failed', reason: /^properties: .*expected record/, rejected: [0] },
-  { name: 'context is a string', request: (m) => ({ path: '/v1/t', body: single(track(m, 0, { context: 'web' })) }), status: 400, code: 'validation_failed', reason: /^context: .*expected record/, rejected: [0] },
+  { name: 'properties is an array', request: (m) => ({ path: '/v1/track', body: single(track(m, 0, { properties: [1, 2] })) }), status: 400, code: 'validation_failed', reason: /^properties: .*expected object/, rejected: [0] },
+  { name: 'context is a string', request: (m) => ({ path: '/v1/t', body: single(track(m, 0, { context: 'web' })) }), status: 400, code: 'validation_failed', reason: /^context: .*expected object/, rejected: [0] },
   { name: 'empty anonymousId and no userId', request: (m) => ({ path: '/v1/page', body: { anonymousId: '', messageId: `${m}-0` } }), status: 400, code: 'validation_failed', reason: /^anonymousId: must not be empty/, rejected: [0] },
   { name: 'userId longer than 1024', request: (m) => ({ path: '/v1/identify', body: { userId: m + 'u'.repeat(1100), messageId: `${m}-0` } }), status: 400, code: 'validation_failed', reason: /^userId: is longer than 1024/, rejected: [0] },
   { name: 'missing both ids', request: (m) => ({ path: '/v1/identify', body: { traits: { email: `${m}@example.com` }, messageId: `${m}-0` } }), status: 400, code: 'validation_failed', reason: /^userId or anonymousId: one of them is required/, rejected: [0] },

@@ -1,21 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  DOUBLE,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  DuckDBTimestampValue,
-  INTEGER,
-  TIMESTAMP,
-  VARCHAR,
-  type DuckDBConnection,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { TributaryError } from '../../errors/index.ts';
 import { duckdbDialect } from '../dialect.ts';
 import type { Sql } from '../sql.ts';
-import type { AppendRow, ColumnType, TableSpec } from '../tables.ts';
+import type { AppendRow, TableSpec } from '../tables.ts';
 import type { Executor, Row, Store } from '../types.ts';
 import { convertRow, toDuckValue } from './convert.ts';
 import { DUCKDB_MIGRATIONS, type Migration } from './migrations.ts';
@@ -35,34 +24,22 @@ async function runQuery<T>(conn: DuckDBConnection, q: Sql): Promise<T[]> {
   return reader.getRowObjectsJS().map((r) => convertRow(r) as T);
 }
 
-const DUCK_TYPES: Record<ColumnType, DuckDBType> = { string: VARCHAR, json: VARCHAR, double: DOUBLE, integer: INTEGER, timestamp: TIMESTAMP };
-
-/** DuckDB's vector size: the most rows one data chunk holds. */
-const CHUNK_ROWS = 2048;
-
-/** Rows → DuckDB data chunks, column by column (one native call per column, not per value). */
-function* toDataChunks(table: TableSpec, rows: readonly AppendRow[]): Generator<DuckDBDataChunk> {
-  const types = table.columns.map(([, type]) => DUCK_TYPES[type]);
-  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-    const end = Math.min(rows.length, start + CHUNK_ROWS);
-    const chunk = DuckDBDataChunk.create(types, end - start);
-    for (let c = 0; c < table.columns.length; c++) {
-      const type = table.columns[c][1];
-      const values: DuckDBValue[] = new Array(end - start);
-      for (let r = start; r < end; r++) {
-        const v = rows[r][c];
-        values[r - start] =
-          v === null || v === undefined
-            ? null
-            : type === 'timestamp'
-              ? new DuckDBTimestampValue(BigInt(Math.round(Number(v))) * 1000n)
-              : type === 'double' || type === 'integer'
-                ? Number(v)
-                : String(v);
-      }
-      chunk.setColumnValues(c, values);
+/**
+ * Appends rows value by value: measured faster than building data chunks in JS (7 vs 10 µs per
+ * 28-column row), because each append is one native call with no intermediate JS vectors.
+ */
+function appendRows(appender: DuckDBAppender, table: TableSpec, rows: readonly AppendRow[]): void {
+  const types = table.columns.map(([, type]) => type);
+  for (const row of rows) {
+    for (let c = 0; c < types.length; c++) {
+      const v = row[c];
+      if (v === null || v === undefined) appender.appendNull();
+      else if (types[c] === 'timestamp') appender.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round(Number(v))) * 1000n));
+      else if (types[c] === 'double') appender.appendDouble(Number(v));
+      else if (types[c] === 'integer') appender.appendInteger(Number(v));
+      else appender.appendVarchar(String(v));
     }
-    yield chunk;
+    appender.endRow();
   }
 }
 
@@ -71,6 +48,8 @@ export interface DuckDbStoreOptions {
   readonly path: string;
   /** Connections for concurrent reads besides the write connection. */
   readonly readConnections?: number;
+  /** WAL size that triggers a checkpoint (DuckDB setting), default 256MB. */
+  readonly checkpointThreshold?: string;
 }
 
 /**
@@ -119,7 +98,10 @@ export class DuckDbStore implements Store {
     if (options.path !== ':memory:') fs.mkdirSync(path.dirname(options.path), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(options.path);
+      // Checkpoint in large steps: at the default 16 MB the growing last row group of `events` is
+      // re-compressed on every checkpoint, which halved ingest throughput; at 256 MB row groups are
+      // written about once (WAL replay after a crash stays a few seconds).
+      instance = await DuckDBInstance.create(options.path, { checkpoint_threshold: options.checkpointThreshold ?? '256MB' });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (/lock/i.test(message)) {
@@ -200,7 +182,7 @@ export class DuckDbStore implements Store {
           spools.push([table.name, spool]);
           const appender = await this.writer.createAppender(table.name, 'main', 'spool');
           try {
-            for (const chunk of toDataChunks(table, rows)) appender.appendDataChunk(chunk);
+            appendRows(appender, table, rows);
             appender.flushSync();
           } finally {
             appender.closeSync();
