@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerAttribute } from './commands/attribute.ts';
 import { registerEvents } from './commands/events.ts';
+import { registerRebuild } from './commands/rebuild.ts';
+import { registerImport } from './commands/import.ts';
 import { registerInit } from './commands/init.ts';
 import { registerServe } from './commands/serve.ts';
 import { EXIT, reportError } from './output.ts';
@@ -17,7 +19,9 @@ export function buildProgram(): Command {
   registerInit(program);
   registerServe(program);
   registerEvents(program);
+  registerImport(program);
   registerAttribute(program);
+  registerRebuild(program);
   return program;
 }
 

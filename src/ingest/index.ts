@@ -9,3 +9,4 @@ export { normalizeMessage, correctTimestamp } from './normalize.ts';
 export { quarantineRow, type QuarantineEntry } from './quarantine.ts';
 export { BatchWriter } from './writer.ts';
 export { RecentIds } from './dedup.ts';
+export * from './import/index.ts';

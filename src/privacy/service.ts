@@ -63,16 +63,16 @@ export class AccessService {
     }
     let adminToken: string | null = null;
     const [{ n }] = await this.store.query<{ n: number }>(countTokensSql());
-    if (n === 0) {
-      adminToken = seeds.adminToken ?? generateSecret(ADMIN_TOKEN_PREFIX);
-      await this.store.exec(
-        insertTokenSql(
-          { id: newId('tok_'), name: 'admin', token_hash: hashCredential(this.secret, adminToken), role: 'admin', key_hint: credentialHint(adminToken) },
-          new Date(),
-        ),
-      );
-    }
+    if (n === 0) adminToken = (await this.createToken('admin', 'admin', seeds.adminToken)).token;
     return { sourceId: sourceId!, writeKey, adminToken };
+  }
+
+  /** A new API token for `role`; the secret is returned once and stored only as a hash. */
+  async createToken(name: string, role = 'admin', given?: string): Promise<{ id: string; token: string }> {
+    const token = given ?? generateSecret(ADMIN_TOKEN_PREFIX);
+    const id = newId('tok_');
+    await this.store.exec(insertTokenSql({ id, name, token_hash: hashCredential(this.secret, token), role, key_hint: credentialHint(token) }, new Date()));
+    return { id, token };
   }
 
   async listSources(): Promise<Source[]> {

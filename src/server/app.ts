@@ -10,6 +10,8 @@ import { ingestRoutes } from './routes/ingest.ts';
 import { eventRoutes } from './routes/events.ts';
 import { attributionRoutes } from './routes/attribution.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { importRoutes } from './routes/import.ts';
+import { ImportService } from '../ingest/index.ts';
 
 export interface AppDeps {
   readonly store: Store;
@@ -66,6 +68,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(eventRoutes, { store: deps.store });
   await app.register(attributionRoutes, { store: deps.store });
   await app.register(peopleRoutes, { store: deps.store, identity: deps.identity });
+  await app.register(importRoutes, { imports: new ImportService(deps.store, deps.access) });
   return app;
 }
 
