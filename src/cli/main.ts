@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerAttribute } from './commands/attribute.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerEvents } from './commands/events.ts';
 import { registerRebuild } from './commands/rebuild.ts';
 import { registerImport } from './commands/import.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerAttribute(program);
   registerRebuild(program);
+  registerDemo(program);
   return program;
 }
 

@@ -9,7 +9,7 @@
  * window, AOV $60–120, 20–30% of customers order again, ~55% of sessions on mobile.
  */
 import {
-  CAMPAIGNS, CAMPAIGNS_BY_CHANNEL, CAMPAIGN_CART_ABANDONMENT, CAMPAIGN_NEWSLETTER, CATEGORIES, CHANNEL_COUNT, CHANNEL_IDS, CH,
+  CAMPAIGNS, CAMPAIGNS_BY_CHANNEL, CAMPAIGN_CART_ABANDONMENT, CAMPAIGN_NEWSLETTER, CATEGORIES, CHANNEL_COUNT, CHANNELS, CHANNEL_IDS, CH,
   PRODUCT_WEIGHTS,
 } from './catalog.ts';
 import { crmCustomerFor, storeOrderFor, STORE_PURCHASE_RATE } from './offline.ts';
@@ -282,11 +282,11 @@ function runActivity(sim: DaySim, act: Activity): void {
     const device = person.devices[act.device];
     if (!device.adMatched) return;
     tl.startVisit(device, undefined);
-    tl.serverTrack('Ad Impression', { campaign: CAMPAIGN_CONTEXTS[act.campaign] }, () => ({ channel: CHANNEL_IDS[act.channel], campaign: def.name, source: def.source, medium: def.medium }));
+    tl.serverTrack('Ad Impression', { campaign: CAMPAIGN_CONTEXTS[act.campaign] }, () => ({ channel: CHANNELS[act.channel].group, campaign: def.name, source: def.source, medium: def.medium }));
     return;
   }
   if (state.signedUp) {
-    tl.serverTrack('Store Visited', { userOnly: true, noDevice: true }, () => ({ channel: 'offline_store', store_id: person.storeId ?? '' }));
+    tl.serverTrack('Store Visited', { userOnly: true, noDevice: true }, () => ({ channel: 'store', store_id: person.storeId ?? '' }));
   }
   if (rng.chance(STORE_PURCHASE_RATE)) {
     state.storeOrders++;

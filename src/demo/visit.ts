@@ -7,7 +7,7 @@
  * bounded checkout), which the day scheduler relies on to keep visits ≥ 30 minutes apart, i.e.
  * one visit = one session for any 30-minute-inactivity sessioniser.
  */
-import { CAMPAIGNS, CHANNEL_IDS, CH, PRODUCTS, PRODUCTS_BY_CATEGORY, PRODUCT_WEIGHTS, CATEGORIES } from './catalog.ts';
+import { CAMPAIGNS, CHANNELS, CHANNEL_IDS, CH, PRODUCTS, PRODUCTS_BY_CATEGORY, PRODUCT_WEIGHTS, CATEGORIES } from './catalog.ts';
 import type { CampaignContext, JsonObject, ProductLine } from './messages.ts';
 import {
   CAMPAIGN_CONTEXTS, describePage, orderRevenue, productLine, productListProps, productViewedProps, utmSearch,
@@ -92,7 +92,8 @@ function nextPage(sim: PersonSim, current: PageRef): PageRef {
 
 function channelProps(channel: number, campaign: number): JsonObject {
   const def = CAMPAIGNS[campaign];
-  const props: JsonObject = { channel: CHANNEL_IDS[channel], campaign: def.name, source: def.source, medium: def.medium };
+  // What an ad or messaging platform reports: the channel group name, e.g. "Paid Search".
+  const props: JsonObject = { channel: CHANNELS[channel].group, campaign: def.name, source: def.source, medium: def.medium };
   if (def.content !== undefined) props.creative = def.content;
   if (def.term !== undefined) props.keyword = def.term;
   return props;

@@ -212,7 +212,12 @@ function channelsSeen(list: readonly SegmentMessage[]): Set<string> {
   const seen = new Set<string>();
   const byTag = new Map(CAMPAIGNS.map((c) => [`${c.source}|${c.medium}|${c.name}`, CHANNEL_IDS[c.channel]]));
   for (const m of list) {
-    if (m.type === 'track' && typeof m.properties.channel === 'string') seen.add(m.properties.channel);
+    // Platform events carry the channel group name; their campaign tags say which channel.
+    if (m.type === 'track' && typeof m.properties.channel === 'string') {
+      const p = m.properties as Record<string, unknown>;
+      const id = p.channel === 'store' ? 'offline_store' : byTag.get(`${String(p.source)}|${String(p.medium)}|${String(p.campaign)}`);
+      if (id) seen.add(id);
+    }
     const c = m.context.campaign;
     if (c) {
       const id = byTag.get(`${c.source}|${c.medium}|${c.name}`);
