@@ -46,7 +46,7 @@ function valueOf(dialect: Dialect, property: string): Sql {
  * (person, journey number) is grouped into its conversion (0 or 1), value, end (the conversion
  * time, or for the trailing null journey its last touch) and the list of its touches.
  */
-function journeysSql(dialect: Dialect, q: JourneyQuery): Sql {
+export function journeysSql(dialect: Dialect, q: JourneyQuery): Sql {
   const lookbackMs = Math.round(q.lookbackDays * 86_400_000);
   const touchFrom = q.from === null ? sql`TRUE` : sql`t.occurred_at >= ${new Date(q.from - lookbackMs)}`;
   const touchTo = q.to === null ? sql`TRUE` : sql`t.occurred_at < ${new Date(q.to)}`;
@@ -83,18 +83,30 @@ function stepsInWindow(q: JourneyQuery): Sql {
 }
 
 /**
+ * The journeys a report counts, one row each: those ending in [from, to) (null journeys only when
+ * `includeNulls`), with `steps` cut to the lookback window before the end and in time order —
+ * the one definition attribution and the path views (src/analytics) share, so they agree.
+ * Columns: person_key, journey_no, conversions (0 or 1), value, end_at, steps (list of {t, l}).
+ */
+export function windowedJourneysSql(dialect: Dialect, q: JourneyQuery): Sql {
+  const from = q.from === null ? sql`TRUE` : sql`end_at >= ${new Date(q.from)}`;
+  const keepNulls = q.includeNulls ? sql`TRUE` : sql`conversions = 1`;
+  return sql`
+    SELECT person_key, journey_no, conversions, value, end_at, ${stepsInWindow(q)} AS steps
+    FROM (${journeysSql(dialect, q)}) AS journeys
+    WHERE ${from} AND ${keepNulls}`;
+}
+
+/**
  * Unique paths with conversions, value and null counts: `path` is the steps joined by
  * STEP_SEPARATOR ('' for a conversion with no touch in the window).
  */
 export function pathAggregateSql(dialect: Dialect, q: JourneyQuery): Sql {
-  const from = q.from === null ? sql`TRUE` : sql`end_at >= ${new Date(q.from)}`;
-  const keepNulls = q.includeNulls ? sql`TRUE` : sql`conversions = 1`;
   return sql`
-    WITH journeys AS (${journeysSql(dialect, q)})
     SELECT path, sum(conversions)::DOUBLE AS conversions, sum(value)::DOUBLE AS value, sum(1 - conversions)::DOUBLE AS nulls
     FROM (
-      SELECT conversions, value, array_to_string(list_transform(${stepsInWindow(q)}, x -> x.l), ${STEP_SEPARATOR}) AS path
-      FROM journeys WHERE ${from} AND ${keepNulls}
+      SELECT conversions, value, array_to_string(list_transform(steps, x -> x.l), ${STEP_SEPARATOR}) AS path
+      FROM (${windowedJourneysSql(dialect, q)})
     )
     GROUP BY path ORDER BY path`;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_MARKOV_ORDER } from './markov-chain.ts';
-import { REPORT_MODELS, type AttributionRequest } from './service.ts';
+import { DEFAULT_MODELS, REPORT_MODELS, type AttributionRequest } from './service.ts';
 import type { ModelName } from './run.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(d|day|days|h|hour|hours|w|week|weeks)?$/i;
@@ -30,7 +30,7 @@ const modelSchema = z
   .default('all')
   .transform((s, ctx): ModelName[] => {
     const names = s.split(',').map((x) => x.trim()).filter(Boolean);
-    if (names.length === 0 || names.includes('all')) return [...REPORT_MODELS];
+    if (names.length === 0 || names.includes('all')) return [...DEFAULT_MODELS];
     for (const n of names) {
       if (!(REPORT_MODELS as readonly string[]).includes(n)) {
         ctx.addIssue({ code: 'custom', message: `unknown model "${n}" (one of ${REPORT_MODELS.join(', ')}, all)` });

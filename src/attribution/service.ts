@@ -5,20 +5,11 @@ import { pathAggregateSql, spendByLabelSql, STEP_SEPARATOR, timeDecaySql, type J
 import { toReportResult, type ReportResult } from './report.ts';
 import type { AttributionResult, PathAggregate } from './types.ts';
 
-/** The models users pick from (`all` runs each of them). */
-export const REPORT_MODELS = [
-  'first',
-  'last',
-  'last-non-direct',
-  'linear',
-  'participation',
-  'position',
-  'j-curve',
-  'inverse-j',
-  'time-decay',
-  'markov',
-  'shapley',
-] as const satisfies readonly ModelName[];
+/** Models a report can run: all but custom weights, which needs a weight table per channel. */
+export const REPORT_MODELS: readonly ModelName[] = MODEL_NAMES.filter((m) => m !== 'custom-weights');
+
+/** What `all` runs: the standard models (Shao & Li and Fractribution are available by name). */
+export const DEFAULT_MODELS: readonly ModelName[] = REPORT_MODELS.filter((m) => m !== 'shao-li' && m !== 'fractribution');
 
 export interface AttributionRequest {
   readonly models: readonly ModelName[];

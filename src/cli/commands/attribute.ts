@@ -61,7 +61,7 @@ export function registerAttribute(program: Command): void {
     .description('attribute conversions to channels with rule-based, Markov and Shapley models')
     .option('--data <dir>', 'data directory (env TRIBUTARY_DATA_DIR, default ./data)')
     .option('--paths <file>', 'a path file (path,total_conversions,total_conversion_value,total_null) instead of the store')
-    .option('--model <names>', 'first|last|last-non-direct|linear|participation|position|j-curve|inverse-j|time-decay|markov|shapley|all (comma-separated)', 'all')
+    .option('--model <names>', 'first|last|last-non-direct|linear|participation|position|j-curve|inverse-j|time-decay|markov|shapley|shao-li|fractribution|all (comma-separated)', 'all')
     .option('--order <k>', 'Markov chain order (1-4)', '1')
     .option('--nulls', 'include journeys that did not convert (default)', true)
     .option('--no-nulls', 'leave out journeys that did not convert')
