@@ -1,36 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { vi } from 'vitest';
-import { main } from '../../../src/cli/main.ts';
 import { openStore, raw, type Row } from '../../../src/store/index.ts';
 import { makeTestDataDir, TEST_ADMIN_TOKEN, TEST_WRITE_KEY } from '../../helpers/server.ts';
+import { runCli, type CliRun } from '../../helpers/cli.ts';
 
-export interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI in this process (`main` returns the exit code), capturing stdout and stderr. */
-export async function runCli(...args: string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['node', 'tributary', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+export { runCli, type CliRun } from '../../helpers/cli.ts';
 
 /** A test data directory initialised by `tributary init`; answers it and its default source. */
 export async function initDataDir(): Promise<{ dataDir: string; sourceId: string }> {
