@@ -18,5 +18,5 @@ export { attributeTimeDecay, computeTimeDecayShares, DAY_MS, type TimeDecayOptio
 export * from './run.ts';
 export * from './report.ts';
 export { attributeFromStore, attributePaths, loadPathAggregates, getConversionDefinition, REPORT_MODELS, DEFAULT_MODELS, type AttributionRequest, type ConversionDefinition } from './service.ts';
-export { pathAggregateSql, timeDecaySql, STEP_SEPARATOR, type JourneyQuery, type JourneyGranularity } from './journeys.sql.ts';
+export { pathAggregateSql, timeDecaySql, windowedJourneysSql, STEP_SEPARATOR, type JourneyQuery, type JourneyGranularity } from './journeys.sql.ts';
 export { attributionQuerySchema, parseDays, parseDate, type AttributionQuery } from './request.ts';

@@ -3,9 +3,13 @@ import { VERSION } from '../version.ts';
 import { registerAttribute } from './commands/attribute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEvents } from './commands/events.ts';
+import { registerFunnel } from './commands/funnel.ts';
+import { registerJourneys } from './commands/journeys.ts';
 import { registerRebuild } from './commands/rebuild.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInit } from './commands/init.ts';
+import { registerKpis } from './commands/kpis.ts';
+import { registerRetention } from './commands/retention.ts';
 import { registerServe } from './commands/serve.ts';
 import { EXIT, reportError } from './output.ts';
 
@@ -22,6 +26,10 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerImport(program);
   registerAttribute(program);
+  registerFunnel(program);
+  registerJourneys(program);
+  registerKpis(program);
+  registerRetention(program);
   registerRebuild(program);
   registerDemo(program);
   return program;

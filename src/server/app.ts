@@ -10,6 +10,10 @@ import { ingestRoutes } from './routes/ingest.ts';
 import { eventRoutes } from './routes/events.ts';
 import { attributionRoutes } from './routes/attribution.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { funnelRoutes } from './routes/funnels.ts';
+import { journeyRoutes } from './routes/journeys.ts';
+import { kpiRoutes } from './routes/kpis.ts';
+import { retentionRoutes } from './routes/retention.ts';
 import { importRoutes } from './routes/import.ts';
 import { ImportService } from '../ingest/index.ts';
 
@@ -68,6 +72,10 @@ export async function buildApp(deps: AppDeps) {
   await app.register(eventRoutes, { store: deps.store });
   await app.register(attributionRoutes, { store: deps.store });
   await app.register(peopleRoutes, { store: deps.store, identity: deps.identity });
+  await app.register(funnelRoutes, { store: deps.store });
+  await app.register(journeyRoutes, { store: deps.store });
+  await app.register(kpiRoutes, { store: deps.store });
+  await app.register(retentionRoutes, { store: deps.store });
   await app.register(importRoutes, { imports: new ImportService(deps.store, deps.access) });
   return app;
 }

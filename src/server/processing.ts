@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import type { DeriveService } from '../channels/index.ts';
 import type { IdentityService } from '../identity/index.ts';
+import { refreshActivity } from '../analytics/index.ts';
+import type { Store } from '../store/index.ts';
 
 /**
  * Keeps the derived data current while the server runs: every few seconds the identity graph
- * takes in new links, then sessions and touches are re-derived for visitors with new events.
+ * takes in new links, sessions and touches are re-derived for visitors with new events, and the
+ * analytics roll-ups catch up (so a dashboard request rarely has to).
  * Runs never overlap; a run with nothing new costs two small queries.
  */
 export class Processing {
@@ -12,6 +15,7 @@ export class Processing {
   private running: Promise<void> | null = null;
 
   constructor(
+    private readonly store: Store,
     private readonly identity: IdentityService,
     private readonly derive: DeriveService,
     private readonly logger: Logger,
@@ -32,6 +36,7 @@ export class Processing {
     this.running = (async () => {
       const identity = await this.identity.processNewEvents();
       const derived = await this.derive.processNewEvents();
+      await refreshActivity(this.store);
       if (identity.messages > 0 || derived.visitors > 0) {
         this.logger.debug({ identity, derived }, 'processed new events');
       }

@@ -10,6 +10,7 @@ import { generateDemoWorld, resolveDemoOptions } from '../../demo/index.ts';
 import { loadDemoWorld, type DemoPhase } from '../../demo/service.ts';
 import { readServerFile, startServer } from '../../server/index.ts';
 import { createServices } from '../../server/services.ts';
+import { refreshActivity } from '../../analytics/index.ts';
 import { note, printJson } from '../output.ts';
 import { startPhase, type PhaseProgress } from '../progress.ts';
 import { initDataDir } from './init.ts';
@@ -89,6 +90,9 @@ async function generateAndLoad(config: Config, wanted: Omit<DemoMarker, 'writeKe
     const sessions = startPhase('sessions and touches', quiet);
     await services.derive.rebuild();
     sessions.stop();
+    const rollups = startPhase('analytics roll-ups', quiet);
+    await refreshActivity(store);
+    rollups.stop();
     await store.exec(raw('CHECKPOINT'));
     if (!quiet) note(`loaded ${report.events.stored.toLocaleString('en-US')} events, ${report.spendRows} spend rows, ${report.customerMessages} customer messages`);
   } finally {

@@ -29,6 +29,7 @@ import { readServerFile } from '../../server/index.ts';
 import { databasePath, type Store } from '../../store/index.ts';
 import { printJson, printTable } from '../output.ts';
 import { withDataDir } from '../target.ts';
+import { createServices, processPending } from '../../server/services.ts';
 
 interface ImportOptions {
   data?: string;
@@ -249,7 +250,13 @@ async function runImport(kind: ImportKind, file: string, opts: ImportOptions): P
     counts = await withDataDir(
       config.dataDir,
       () => importThroughServer(job, config.dataDir),
-      (store) => importDirectly(job, store, loadOrCreateSecret(config.dataDir, config.secret)),
+      async (store) => {
+        const secret = loadOrCreateSecret(config.dataDir, config.secret);
+        const imported = await importDirectly(job, store, secret);
+        // No server to catch up in the background: bring people, sessions and touches up to date now.
+        if (imported.stored > 0) await processPending(createServices(store, config, secret));
+        return imported;
+      },
     );
   } finally {
     progress.stop();

@@ -2,6 +2,8 @@ import { migration001 } from './migrations/001-core.ts';
 import { migration002 } from './migrations/002-identity.ts';
 import { migration003 } from './migrations/003-derived.ts';
 import { migration004 } from './migrations/004-spend.ts';
+import { migration005 } from './migrations/005-funnels.ts';
+import { migration006 } from './migrations/006-analytics.ts';
 
 /**
  * Versioned schema for the DuckDB engine. Never edit a released migration: add a new one.
@@ -16,4 +18,4 @@ export interface Migration {
 }
 
 /** Every migration in version order; each capability adds its own file under migrations/. */
-export const DUCKDB_MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const DUCKDB_MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];

@@ -1,0 +1,42 @@
+import type { Store } from '../store/index.ts';
+import { getConversionDefinition, type JourneyQuery } from '../attribution/index.ts';
+import { assembleFlows, assembleTiming, assembleTopPaths, type FlowSqlRow, type FlowsReport, type JourneysRequest, type TimingReport, type TimingSqlRow, type TopPathsReport, type TopPathsSqlRow } from './paths.ts';
+import { pathFlowsSql, pathTimingSql, topPathsSql } from './paths.sql.ts';
+
+/** The journey query of a request (the conversion definition looked up in the store). */
+async function journeyQuery(store: Store, request: JourneysRequest): Promise<{ conversion: string; query: JourneyQuery }> {
+  const definition = await getConversionDefinition(store, request.conversion);
+  return {
+    conversion: definition.name,
+    query: {
+      conversionEvent: definition.event,
+      valueProperty: definition.valueProperty,
+      lookbackDays: request.lookbackDays,
+      from: request.from,
+      to: request.to,
+      granularity: request.granularity,
+      includeNulls: true,
+    },
+  };
+}
+
+/** Top paths to conversion and to no conversion, with totals. */
+export async function topPathsFromStore(store: Store, request: JourneysRequest): Promise<TopPathsReport> {
+  const { conversion, query } = await journeyQuery(store, request);
+  const rows = await store.query<TopPathsSqlRow>(topPathsSql(store.dialect, query, request.limit));
+  return assembleTopPaths({ conversion, lookbackDays: request.lookbackDays, by: request.granularity }, rows);
+}
+
+/** Time and touches from the first touch to conversion (median, p90, mean, histograms). */
+export async function pathTimingFromStore(store: Store, request: JourneysRequest): Promise<TimingReport> {
+  const { conversion, query } = await journeyQuery(store, request);
+  const [row] = await store.query<TimingSqlRow>(pathTimingSql(store.dialect, query));
+  return assembleTiming({ conversion, lookbackDays: request.lookbackDays }, row);
+}
+
+/** Channel transition flows for a Sankey, `request.depth` steps deep. */
+export async function pathFlowsFromStore(store: Store, request: JourneysRequest): Promise<FlowsReport> {
+  const { conversion, query } = await journeyQuery(store, request);
+  const rows = await store.query<FlowSqlRow>(pathFlowsSql(store.dialect, query, request.depth));
+  return assembleFlows({ conversion, lookbackDays: request.lookbackDays, depth: request.depth }, rows);
+}

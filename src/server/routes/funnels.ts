@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Store } from '../../store/index.ts';
+import {
+  deleteSavedFunnel,
+  droppedPageSchema,
+  getSavedFunnel,
+  listDroppedPeople,
+  listSavedFunnels,
+  resolveFunnelDefinition,
+  runFunnel,
+  SAVED_NAME,
+  saveFunnel,
+} from '../../analytics/index.ts';
+import { parseQuery } from '../validation.ts';
+
+const saveBody = z.object({ name: SAVED_NAME, definition: z.unknown() }).strict();
+
+/** Splits paging fields (step, limit, cursor) from the definition fields of a dropped-people request. */
+function droppedInput(input: unknown): { page: z.output<typeof droppedPageSchema>; rest: Record<string, unknown> } {
+  const { step, limit, cursor, ...rest } = (input ?? {}) as Record<string, unknown>;
+  return { page: parseQuery(droppedPageSchema, { step, limit, cursor }), rest };
+}
+
+/**
+ * Funnels: a definition in the query string (`steps=A,B,C&window=7d…`) or a JSON body, or a saved
+ * funnel by name (`saved=…`, other fields override it); the people who dropped after a step;
+ * saved definitions.
+ */
+export async function funnelRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
+  const { store } = opts;
+  const run = async (input: unknown) => runFunnel(store, await resolveFunnelDefinition(store, input));
+  app.get('/api/funnels', async (request) => run(request.query));
+  app.post('/api/funnels', async (request) => run(request.body));
+
+  const dropped = async (input: unknown) => {
+    const { page, rest } = droppedInput(input);
+    return listDroppedPeople(store, await resolveFunnelDefinition(store, rest), page);
+  };
+  app.get('/api/funnels/dropped', async (request) => dropped(request.query));
+  app.post('/api/funnels/dropped', async (request) => dropped(request.body));
+
+  app.get('/api/funnels/saved', async () => ({ funnels: await listSavedFunnels(store) }));
+  app.post('/api/funnels/saved', async (request) => {
+    const body = parseQuery(saveBody, request.body);
+    return saveFunnel(store, body.name, body.definition);
+  });
+  app.get<{ Params: { name: string } }>('/api/funnels/saved/:name', async (request) => getSavedFunnel(store, request.params.name));
+  app.delete<{ Params: { name: string } }>('/api/funnels/saved/:name', async (request) => {
+    await deleteSavedFunnel(store, request.params.name);
+    return { deleted: request.params.name };
+  });
+}
