@@ -1,7 +1,7 @@
 import { join, raw, sql, type Dialect, type Sql } from '../store/index.ts';
-import { STEP_SEPARATOR, windowedJourneysSql, type JourneyQuery } from '../attribution/index.ts';
 // The one journey definition attribution uses (touches after the previous conversion within the
 // lookback; trailing null journeys), so that paths and attribution agree.
+import { STEP_SEPARATOR, windowedJourneysSql, type JourneyQuery } from '../attribution/index.ts';
 import { CONVERSION_NODE, DAY_BINS, DROP_NODE, TOUCH_BINS, type Bin } from './paths.ts';
 
 /**
