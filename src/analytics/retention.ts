@@ -7,7 +7,7 @@ import type { AcquisitionDimension, CohortAnchor, CohortUnit, RetentionMeasure }
  * For a cohort of `size` members and each period offset k = 0 … (the period of the latest
  * event):
  * - `repeat_purchase`: counts[k] = members who converted again in period k (a conversion other
- *   than their first; anchored on the first event: any conversion), values[k] = counts[k] / size;
+ *   than their first; anchored on the first event, every conversion counts), values[k] = counts[k] / size;
  * - `active`: counts[k] = members with any event in period k, values[k] = counts[k] / size;
  * - `revenue`: counts[k] = the cohort's revenue in period k (every conversion, the first one
  *   included), values[k] = revenue per member, cumulative[k] = Σ values[0..k] (LTV to date).

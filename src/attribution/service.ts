@@ -1,5 +1,5 @@
-import { TributaryError } from '../errors/index.ts';
-import { sql, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import { getConversionDefinition } from '../channels/index.ts';
 import { MODEL_NAMES, runAll, type ModelName, type RunAllOptions } from './run.ts';
 import { pathAggregateSql, spendByLabelSql, STEP_SEPARATOR, timeDecaySql, type JourneyGranularity, type JourneyQuery } from './journeys.sql.ts';
 import { toReportResult, type ReportResult } from './report.ts';
@@ -25,30 +25,15 @@ export interface AttributionRequest {
   readonly halfLifeDays: number;
 }
 
-export interface ConversionDefinition {
-  name: string;
-  event: string;
-  valueProperty: string;
-}
-
-/** Looks up a conversion definition by name (or the default one). */
-export async function getConversionDefinition(store: Store, name: string | null): Promise<ConversionDefinition> {
-  const rows = await store.query<{ name: string; event: string; value_property: string }>(
-    name === null
-      ? sql`SELECT name, event, value_property FROM conversion_definitions ORDER BY is_default DESC, created_at LIMIT 1`
-      : sql`SELECT name, event, value_property FROM conversion_definitions WHERE name = ${name}`,
-  );
-  if (rows.length === 0) {
-    const known = await store.query<{ name: string }>(sql`SELECT name FROM conversion_definitions ORDER BY name`);
-    throw new TributaryError('bad_request', `conversion: unknown definition "${name}" (known: ${known.map((k) => k.name).join(', ') || 'none'})`);
-  }
-  return { name: rows[0].name, event: rows[0].event, valueProperty: rows[0].value_property };
-}
-
 /** Unique paths of the store's journeys (the engine aggregates; only paths come back). */
 export async function loadPathAggregates(store: Store, query: JourneyQuery): Promise<PathAggregate[]> {
-  const rows = await store.query<{ path: string; conversions: number; value: number; nulls: number }>(pathAggregateSql(store.dialect, query));
-  return rows.map((r) => ({ path: r.path === '' ? [] : r.path.split(STEP_SEPARATOR), conversions: r.conversions, value: r.value, nulls: r.nulls }));
+  const c = await store.queryColumns<{ path: string; conversions: number; value: number; nulls: number }>(pathAggregateSql(store.dialect, query));
+  const paths: PathAggregate[] = new Array(c.path.length);
+  for (let i = 0; i < paths.length; i++) {
+    const p = c.path[i];
+    paths[i] = { path: p === '' ? [] : p.split(STEP_SEPARATOR), conversions: c.conversions[i], value: c.value[i], nulls: c.nulls[i] };
+  }
+  return paths;
 }
 
 /** Runs the requested models over path aggregates (no spend). Time decay needs timestamps. */

@@ -71,3 +71,11 @@ export {
 } from './channel-case.sql.ts';
 export { DeriveService, DEFAULT_DERIVE_OPTIONS, classifyTrafficKey, type DeriveOptions, type DeriveReport } from './derive-service.ts';
 export { VISITOR_KEY, trafficHitsSql } from './derive.sql.ts';
+export {
+  conversionDefinitionSchema,
+  getConversionDefinition,
+  listConversionDefinitions,
+  removeConversionDefinition,
+  saveConversionDefinition,
+  type ConversionDefinition,
+} from './conversions.ts';

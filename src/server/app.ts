@@ -9,6 +9,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { eventRoutes } from './routes/events.ts';
 import { attributionRoutes } from './routes/attribution.ts';
+import { conversionRoutes } from './routes/conversions.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { funnelRoutes } from './routes/funnels.ts';
 import { journeyRoutes } from './routes/journeys.ts';
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(ingestRoutes, { ingest: deps.ingest });
   await app.register(eventRoutes, { store: deps.store });
   await app.register(attributionRoutes, { store: deps.store });
+  await app.register(conversionRoutes, { store: deps.store });
   await app.register(peopleRoutes, { store: deps.store, identity: deps.identity });
   await app.register(funnelRoutes, { store: deps.store });
   await app.register(journeyRoutes, { store: deps.store });

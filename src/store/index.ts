@@ -5,7 +5,7 @@ import type { Store } from './types.ts';
 export { sql, ident, raw, join, empty, isSql, type Sql, type SqlValue } from './sql.ts';
 export { duckdbDialect, baseDialect, type Dialect } from './dialect.ts';
 export { EVENTS_TABLE, QUARANTINE_TABLE, EVENT_COLUMN_INDEX, type TableSpec, type AppendRow, type ColumnType } from './tables.ts';
-export type { Store, Executor, Row } from './types.ts';
+export type { Store, Executor, Row, Columns } from './types.ts';
 export { DuckDbStore } from './duckdb/store.ts';
 
 export const DATABASE_FILE = 'tributary.duckdb';

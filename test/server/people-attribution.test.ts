@@ -66,3 +66,28 @@ describe('attribution over HTTP', () => {
     expect((await readJson(unknown)).error.message).toContain('Order Completed');
   });
 });
+
+describe('conversion definitions', () => {
+  it('adds a second definition, attributes it, and protects the default', async () => {
+    const res = await send(server, '/v1/track', { userId: 'cust-1', event: 'Signed Up', timestamp: T(1.5), properties: { value: 5 } });
+    expect(res.status).toBe(200);
+    await server.processNow();
+    const created = await server.api('/api/conversions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Sign-up', event: 'Signed Up', valueProperty: 'value' }),
+    });
+    expect(created.status).toBe(201);
+    const list = await readJson(await server.api('/api/conversions'));
+    expect(list.conversions.map((c: { name: string }) => c.name)).toEqual(['Order Completed', 'Sign-up']);
+    const report = await readJson(await server.api('/api/attribution?model=last&conversion=Sign-up'));
+    expect(report.conversion).toBe('Sign-up');
+    expect(report.results[0].totalValue).toBe(5);
+    expect(report.results[0].channels.find((c: { channel: string }) => c.channel === 'Email').conversions).toBe(1);
+    const bad = await server.api('/api/conversions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', event: '', valueProperty: 'a b' }) });
+    expect(bad.status).toBe(400);
+    expect((await readJson(bad)).error.message).toContain('event');
+    expect((await server.api('/api/conversions/Order%20Completed', { method: 'DELETE' })).status).toBe(400);
+    expect((await server.api('/api/conversions/Sign-up', { method: 'DELETE' })).status).toBe(204);
+  });
+});

@@ -251,3 +251,19 @@ describe('a database file is used by one store at a time', () => {
     await store.close();
   });
 });
+
+describe('queryColumns', () => {
+  it('returns the same values as query, column by column', async () => {
+    const store = await DuckDbStore.open({ path: ':memory:' });
+    try {
+      const q = sql`SELECT i::BIGINT AS n, 'p' || i AS label, i / 2 AS half, TIMESTAMP '2025-01-01' + to_seconds(i) AS at FROM range(3) t(i) ORDER BY i`;
+      const rows = await store.query<{ n: number; label: string; half: number; at: string }>(q);
+      const columns = await store.queryColumns<{ n: number; label: string; half: number; at: string }>(q);
+      expect(columns).toEqual({ n: rows.map((r) => r.n), label: rows.map((r) => r.label), half: rows.map((r) => r.half), at: rows.map((r) => r.at) });
+      expect(columns.n).toEqual([0, 1, 2]);
+      expect(columns.at[1]).toBe('2025-01-01T00:00:01.000Z');
+    } finally {
+      await store.close();
+    }
+  });
+});

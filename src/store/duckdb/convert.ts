@@ -30,3 +30,13 @@ export function convertRow(row: Record<string, unknown>): Row {
   for (const key in row) out[key] = fromDuckValue(row[key]);
   return out;
 }
+
+/** A column of DuckDB JS values → the documented value types; numbers and strings pass as they are. */
+export function convertColumn(values: readonly unknown[]): unknown[] {
+  const out = new Array<unknown>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = typeof v === 'number' || typeof v === 'string' ? v : fromDuckValue(v);
+  }
+  return out;
+}

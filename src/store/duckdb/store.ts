@@ -5,8 +5,8 @@ import { TributaryError } from '../../errors/index.ts';
 import { duckdbDialect } from '../dialect.ts';
 import type { Sql } from '../sql.ts';
 import type { AppendRow, TableSpec } from '../tables.ts';
-import type { Executor, Row, Store } from '../types.ts';
-import { convertRow, toDuckValue } from './convert.ts';
+import type { Columns, Executor, Row, Store } from '../types.ts';
+import { convertColumn, convertRow, toDuckValue } from './convert.ts';
 import { DUCKDB_MIGRATIONS, type Migration } from './migrations.ts';
 
 /** Serialises work on one connection: DuckDB runs one statement at a time per connection. */
@@ -152,6 +152,18 @@ export class DuckDbStore implements Store {
     this.assertOpen();
     const i = this.nextRead++ % this.readLanes.length;
     return this.readLanes[i].run(() => runQuery<T>(this.readers[i], q));
+  }
+
+  queryColumns<T = Row>(q: Sql): Promise<Columns<T>> {
+    this.assertOpen();
+    const i = this.nextRead++ % this.readLanes.length;
+    return this.readLanes[i].run(async () => {
+      const reader = await this.readers[i].runAndReadAll(q.text, q.params.map(toDuckValue));
+      const columns = reader.getColumnsObjectJS();
+      const out: Record<string, unknown[]> = {};
+      for (const [name, values] of Object.entries(columns)) out[name] = convertColumn(values);
+      return out as Columns<T>;
+    });
   }
 
   exec(q: Sql): Promise<void> {
