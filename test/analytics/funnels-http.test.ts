@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 import { SERVER_FILE, writeServerFile } from '../../src/server/server-file.ts';
 import { parseFunnelDefinition, runFunnel } from '../../src/analytics/index.ts';
 import { makeTestDataDir, readJson, removeTestDataDir, send, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
@@ -13,23 +13,8 @@ let dataDir: string;
 let world: World;
 const SHOP = 'Product Viewed,Product Added,Checkout Started,Order Completed';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'tributary', ...args, '--data', dataDir]), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+function cli(...args: string[]) {
+  return runCli(...args, '--data', dataDir);
 }
 
 const post = (p: string, body: unknown) => server.api(p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -6,6 +6,7 @@
  * channel table). The expected answers are computed from these facts in plain TypeScript
  * (funnels-truth.ts), never by the code under test.
  */
+import { mulberry32 } from '../helpers/prng.ts';
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
@@ -50,20 +51,9 @@ export interface World {
   readonly userIds: ReadonlyMap<string, string>;
 }
 
-/** mulberry32: a tiny seeded generator (independent of src/demo's). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateWorld(people = 140, seed = 11): World {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const messages: WorldMessage[] = [];
   const userIds = new Map<string, string>();

@@ -10,6 +10,7 @@
  * the channel's utm tags, a second page two minutes later); every device identifies on its
  * first visit, so the identity graph finds exactly the generated people.
  */
+import { mulberry32 } from '../helpers/prng.ts';
 export const DAY = 86_400_000;
 /** Day 0: Monday 2025-03-03 (UTC). The world spans days −10 … 27. */
 export const T0 = Date.UTC(2025, 2, 3);
@@ -76,17 +77,6 @@ export interface World {
   readonly spend: readonly SpendRow[];
 }
 
-/** mulberry32: a tiny seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -97,7 +87,7 @@ function landingUrl(s: Source): string {
 }
 
 export function generateWorld(options: { people: number; seed: number }): World {
-  const rnd = prng(options.seed);
+  const rnd = mulberry32(options.seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const people: Person[] = [];
   const messages: Array<{ person: number; at: number; message: Record<string, unknown> }> = [];
