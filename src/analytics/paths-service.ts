@@ -1,24 +1,10 @@
 import type { Store } from '../store/index.ts';
-import { getConversionDefinition, type JourneyQuery } from '../attribution/index.ts';
+import { resolveJourneyQuery } from '../attribution/index.ts';
 import { assembleFlows, assembleTiming, assembleTopPaths, type FlowSqlRow, type FlowsReport, type JourneysRequest, type TimingReport, type TimingSqlRow, type TopPathsReport, type TopPathsSqlRow } from './paths.ts';
 import { pathFlowsSql, pathTimingSql, topPathsSql } from './paths.sql.ts';
 
-/** The journey query of a request (the conversion definition looked up in the store). */
-async function journeyQuery(store: Store, request: JourneysRequest): Promise<{ conversion: string; query: JourneyQuery }> {
-  const definition = await getConversionDefinition(store, request.conversion);
-  return {
-    conversion: definition.name,
-    query: {
-      conversionEvent: definition.event,
-      valueProperty: definition.valueProperty,
-      lookbackDays: request.lookbackDays,
-      from: request.from,
-      to: request.to,
-      granularity: request.granularity,
-      includeNulls: true,
-    },
-  };
-}
+/** The journey query of a request: null journeys always count in the path views. */
+const journeyQuery = (store: Store, request: JourneysRequest) => resolveJourneyQuery(store, { ...request, includeNulls: true });
 
 /** Top paths to conversion and to no conversion, with totals. */
 export async function topPathsFromStore(store: Store, request: JourneysRequest): Promise<TopPathsReport> {

@@ -62,21 +62,32 @@ function timeDecayResult(rows: Array<{ channel: string; conversions: number; val
   };
 }
 
+/** The journeys a request asks for: its conversion definition looked up in the store. */
+export async function resolveJourneyQuery(
+  store: Store,
+  request: Pick<AttributionRequest, 'conversion' | 'lookbackDays' | 'from' | 'to' | 'granularity' | 'includeNulls'>,
+): Promise<{ conversion: string; query: JourneyQuery }> {
+  const definition = await getConversionDefinition(store, request.conversion);
+  return {
+    conversion: definition.name,
+    query: {
+      conversionEvent: definition.event,
+      valueProperty: definition.valueProperty,
+      lookbackDays: request.lookbackDays,
+      from: request.from,
+      to: request.to,
+      granularity: request.granularity,
+      includeNulls: request.includeNulls,
+    },
+  };
+}
+
 /**
  * Attribution over the store's journeys: builds the path aggregate in the engine, runs the
  * models, and joins spend over the same period (cost per attributed conversion, ROAS).
  */
 export async function attributeFromStore(store: Store, request: AttributionRequest): Promise<{ conversion: string; results: ReportResult[] }> {
-  const definition = await getConversionDefinition(store, request.conversion);
-  const query: JourneyQuery = {
-    conversionEvent: definition.event,
-    valueProperty: definition.valueProperty,
-    lookbackDays: request.lookbackDays,
-    from: request.from,
-    to: request.to,
-    granularity: request.granularity,
-    includeNulls: request.includeNulls,
-  };
+  const { conversion, query } = await resolveJourneyQuery(store, request);
   const paths = await loadPathAggregates(store, query);
   const results = attributePaths(paths, request);
   if (request.models.includes('time-decay')) {
@@ -87,5 +98,5 @@ export async function attributeFromStore(store: Store, request: AttributionReque
   const spend = spendQuery ? new Map((await store.query<{ label: string; spend: number }>(spendQuery)).map((r) => [r.label, r.spend])) : null;
   const order = new Map<string, number>(MODEL_NAMES.map((m, i) => [m, i]));
   results.sort((a, b) => (order.get(a.model) ?? 99) - (order.get(b.model) ?? 99));
-  return { conversion: definition.name, results: results.map((r) => toReportResult(r, spend)) };
+  return { conversion, results: results.map((r) => toReportResult(r, spend)) };
 }
