@@ -136,7 +136,7 @@ export function registerDemo(program: Command): void {
       else {
         note('');
         note(`Tributary demo: ${resolved.people.toLocaleString('en-US')} people over ${resolved.days} days, up to ${resolved.endDate}`);
-        note(`  open        ${server.url}`);
+        note(`  API         ${server.url}  (health: ${server.url}/api/health)`);
         note(`  admin token ${token}`);
         note(`  write key   ${marker.writeKey}`);
         note(`  try         curl -H "Authorization: Bearer ${token}" '${server.url}/api/attribution?model=last,markov'`);
