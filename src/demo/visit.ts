@@ -7,7 +7,7 @@
  * bounded checkout), which the day scheduler relies on to keep visits ≥ 30 minutes apart, i.e.
  * one visit = one session for any 30-minute-inactivity sessioniser.
  */
-import { CAMPAIGNS, CHANNELS, CHANNEL_IDS, CH, PRODUCTS, PRODUCTS_BY_CATEGORY, PRODUCT_WEIGHTS, CATEGORIES } from './catalog.ts';
+import { CAMPAIGNS, CHANNELS, CH, PRODUCTS, PRODUCTS_BY_CATEGORY, PRODUCT_WEIGHTS, CATEGORIES } from './catalog.ts';
 import type { CampaignContext, JsonObject, ProductLine } from './messages.ts';
 import {
   CAMPAIGN_CONTEXTS, describePage, orderRevenue, productLine, productListProps, productViewedProps, utmSearch,

@@ -6,7 +6,7 @@ import { normalizeMessage, type NormalizeContext } from '../normalize.ts';
 import { payloadText, quarantineRow } from '../quarantine.ts';
 import { LIMITS, type MessageType } from '../schema.ts';
 import { validateMessage } from '../validate.ts';
-import type { ImportTask, LineReject, MessageRecord, TaskContext, TaskResult } from './types.ts';
+import type { ImportTask, LineReject, TaskContext, TaskResult } from './types.ts';
 
 /**
  * Staged rows carry `ord = line × ORD_SCALE + k` (k: the message's index within its line), the
