@@ -47,7 +47,7 @@ export async function buildApp(deps: AppDeps) {
     // One log line per request would cost more than the ingestion itself at full load.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    // Large batches are parsed on the event loop; give slow clients time but not forever.
+    // Give slow clients time to send a large batch, but not forever.
     requestTimeout: 30_000,
     return503OnClosing: true,
     trustProxy: deps.trustProxy ?? false,
@@ -78,7 +78,9 @@ export async function buildApp(deps: AppDeps) {
   await app.register(journeyRoutes, { store: deps.store });
   await app.register(kpiRoutes, { store: deps.store });
   await app.register(retentionRoutes, { store: deps.store });
-  await app.register(importRoutes, { imports: new ImportService(deps.store, deps.access) });
+  const imports = new ImportService(deps.store, deps.access);
+  app.addHook('onClose', () => imports.close());
+  await app.register(importRoutes, { imports });
   return app;
 }
 
