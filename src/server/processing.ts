@@ -4,6 +4,24 @@ import type { IdentityService } from '../identity/index.ts';
 import { refreshActivity } from '../analytics/index.ts';
 import type { Store } from '../store/index.ts';
 
+/** What catching up needs: the store and the two services that derive from events. */
+export interface PendingWork {
+  readonly store: Store;
+  readonly identity: IdentityService;
+  readonly derive: DeriveService;
+}
+
+/**
+ * Brings everything derived from events up to date: identity links, then sessions and touches,
+ * then the analytics roll-ups (each step reads what the previous one wrote).
+ */
+export async function processPending(work: PendingWork) {
+  const identity = await work.identity.processNewEvents();
+  const derived = await work.derive.processNewEvents();
+  await refreshActivity(work.store);
+  return { identity, derived };
+}
+
 /**
  * Keeps the derived data current while the server runs: every few seconds the identity graph
  * takes in new links, sessions and touches are re-derived for visitors with new events, and the
@@ -15,9 +33,7 @@ export class Processing {
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly store: Store,
-    private readonly identity: IdentityService,
-    private readonly derive: DeriveService,
+    private readonly services: PendingWork,
     private readonly logger: Logger,
     private readonly intervalMs = 2_000,
   ) {}
@@ -34,9 +50,7 @@ export class Processing {
   async runNow(): Promise<void> {
     if (this.running) return this.running;
     this.running = (async () => {
-      const identity = await this.identity.processNewEvents();
-      const derived = await this.derive.processNewEvents();
-      await refreshActivity(this.store);
+      const { identity, derived } = await processPending(this.services);
       if (identity.messages > 0 || derived.visitors > 0) {
         this.logger.debug({ identity, derived }, 'processed new events');
       }

@@ -6,7 +6,8 @@ import { IngestService } from '../ingest/index.ts';
 import { IdentityService, createIdentifierHasher } from '../identity/index.ts';
 import { DEFAULT_DERIVE_OPTIONS, DeriveService } from '../channels/index.ts';
 import { Processing } from './processing.ts';
-import { refreshActivity } from '../analytics/index.ts';
+
+export { processPending } from './processing.ts';
 
 /** The capabilities of one data directory, wired once for the server and the CLI alike. */
 export interface Services {
@@ -29,15 +30,8 @@ export function createServices(store: Store, config: Config, secret: string): Se
   return { store, access, ingest: new IngestService(store, access, config.ingest), identity, derive };
 }
 
-/** Brings identity and sessions up to date with everything stored (after an import, before a report). */
-export async function processPending(services: Pick<Services, 'store' | 'identity' | 'derive'>): Promise<void> {
-  await services.identity.processNewEvents();
-  await services.derive.processNewEvents();
-  await refreshActivity(services.store);
-}
-
 export function startProcessing(services: Services, logger: Logger, intervalMs?: number): Processing {
-  const processing = new Processing(services.store, services.identity, services.derive, logger, intervalMs);
+  const processing = new Processing(services, logger, intervalMs);
   processing.start();
   return processing;
 }
