@@ -4,7 +4,10 @@ import type { Store } from '../store/index.ts';
 import type { IngestService } from '../ingest/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import type { AccessService, Principal } from '../privacy/index.ts';
+import fastifyCookie from '@fastify/cookie';
 import { authenticate } from './auth.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { DEFAULT_WEB_DIR, pageFallback, webRoutes } from './web.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -29,10 +32,12 @@ export interface AppDeps {
   readonly version: string;
   /** Honour X-Forwarded-* (protocol and host behind a TLS-terminating proxy). */
   readonly trustProxy?: boolean;
+  /** The built dashboard (default dist/web); a placeholder page says how to build it when absent. */
+  readonly webDir?: string;
 }
 
 /** Routes that need no credentials (besides `/v1/*`, which authenticates by write key). */
-const PUBLIC_API = new Set(['/api/health']);
+const PUBLIC_API = new Set(['/api/health', '/api/session']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,7 +59,13 @@ export async function buildApp(deps: AppDeps) {
   });
   const localTokens = deps.localTokens ?? new Map<string, Principal>();
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler(handleNotFound);
+  await app.register(fastifyCookie);
+  const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
+  await app.register(webRoutes, { webDir });
+  const servePage = pageFallback(webDir);
+  app.setNotFoundHandler((request, reply) => {
+    if (!servePage(request, reply)) handleNotFound(request, reply);
+  });
 
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0];
@@ -69,6 +80,7 @@ export async function buildApp(deps: AppDeps) {
     pendingWrites: deps.ingest.writer.pendingRows,
   }));
 
+  await app.register(sessionRoutes, { access: deps.access, localTokens });
   await app.register(ingestRoutes, { ingest: deps.ingest });
   await app.register(eventRoutes, { store: deps.store });
   await app.register(attributionRoutes, { store: deps.store });

@@ -2,6 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import { TributaryError } from '../errors/index.ts';
 import type { AccessService, Principal } from '../privacy/index.ts';
 
+/** The dashboard's session cookie: the API token itself, HttpOnly and SameSite=Strict. */
+export const SESSION_COOKIE = 'tributary_session';
+
 /** The user name of an HTTP Basic Authorization header (write keys travel there), or null. */
 export function basicUser(header: string | undefined): string | null {
   if (!header || !/^basic /i.test(header)) return null;
@@ -17,16 +20,20 @@ function bearer(header: string | undefined): string | null {
   return token === '' ? null : token;
 }
 
+/** A token's principal: process-local tokens (the CLI's for a running server) first, then stored ones. */
+export async function resolveToken(token: string, access: AccessService, extraTokens: ReadonlyMap<string, Principal>): Promise<Principal | null> {
+  return extraTokens.get(token) ?? (await access.verifyToken(token));
+}
+
 /**
- * Authenticates an API request by its Bearer token. `extraTokens` are process-local tokens
- * (the CLI's token for a running server), never stored.
+ * Authenticates an API request by its Bearer token, or by the dashboard's session cookie when
+ * there is no Authorization header.
  */
 export async function authenticate(request: FastifyRequest, access: AccessService, extraTokens: ReadonlyMap<string, Principal>): Promise<Principal> {
-  const token = bearer(request.headers.authorization);
-  if (!token) throw new TributaryError('unauthorized', 'missing credentials: send "Authorization: Bearer <token>"');
-  const local = extraTokens.get(token);
-  if (local) return local;
-  const principal = await access.verifyToken(token);
-  if (!principal) throw new TributaryError('unauthorized', 'unknown or revoked token');
+  const header = request.headers.authorization;
+  const token = header === undefined ? (request.cookies?.[SESSION_COOKIE] ?? null) : bearer(header);
+  if (!token) throw new TributaryError('unauthorized', 'missing credentials: send "Authorization: Bearer <token>" or sign in to the dashboard');
+  const principal = await resolveToken(token, access, extraTokens);
+  if (!principal) throw new TributaryError('unauthorized', header === undefined ? 'session expired or token revoked: sign in again' : 'unknown or revoked token');
   return principal;
 }

@@ -136,6 +136,7 @@ export function registerDemo(program: Command): void {
       else {
         note('');
         note(`Tributary demo: ${resolved.people.toLocaleString('en-US')} people over ${resolved.days} days, up to ${resolved.endDate}`);
+        note(`  dashboard   ${server.url}/#token=${token}   (opens signed in)`);
         note(`  API         ${server.url}  (health: ${server.url}/api/health)`);
         note(`  admin token ${token}`);
         note(`  write key   ${marker.writeKey}`);
