@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
+import { registerAccess } from './commands/access.ts';
 import { registerAttribute } from './commands/attribute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEvents } from './commands/events.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerRetention(program);
   registerRebuild(program);
   registerDemo(program);
+  registerAccess(program);
   return program;
 }
 

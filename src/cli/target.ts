@@ -1,4 +1,4 @@
-import { TributaryError } from '../errors/index.ts';
+import { TributaryError, type ErrorCode } from '../errors/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { readServerFile } from '../server/index.ts';
 
@@ -6,18 +6,19 @@ import { readServerFile } from '../server/index.ts';
 export interface ServerClient {
   readonly url: string;
   get<T>(path: string): Promise<T>;
+  send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
 function client(url: string, token: string): ServerClient {
-  return {
-    url,
-    async get<T>(path: string): Promise<T> {
-      const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
-      const body = (await res.json()) as T & { error?: { code: string; message: string } };
-      if (!res.ok) throw new TributaryError('bad_request', body.error?.message ?? `server answered ${res.status}`);
-      return body;
-    },
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const answer = (await res.json()) as T & { error?: { code: ErrorCode; message: string } };
+    if (!res.ok) throw new TributaryError(answer.error?.code ?? 'bad_request', answer.error?.message ?? `server answered ${res.status}`);
+    return answer;
   };
+  return { url, get: (path) => call('GET', path), send: (method, path, body) => call(method, path, body) };
 }
 
 /**

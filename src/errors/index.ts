@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
+  locked: 423,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -1,4 +1,10 @@
-export { AccessService, type Source, type Principal, type Bootstrap } from './service.ts';
+export { AccessService, type Source, type Token, type Principal, type Bootstrap } from './service.ts';
+export { UserService, DEFAULT_LOGIN_POLICY, type User, type SessionPrincipal, type LoginPolicy } from './users-service.ts';
+export { AuditLog, type AuditEntry, type AuditQuery } from './audit-service.ts';
+export { AccessAdmin, type Actor } from './admin-service.ts';
+export type { AuditEntryInput } from './audit.sql.ts';
+export { can, isRole, permissionsOf, PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, type Permission, type Role } from './roles.ts';
+export { MIN_PASSWORD_LENGTH } from './passwords.ts';
 export { loadOrCreateSecret, SECRET_FILE } from './secret.ts';
 export { hashCredential, generateSecret, credentialHint, WRITE_KEY_PREFIX, ADMIN_TOKEN_PREFIX } from './credentials.ts';
 export { maskTraits, maskValue, isPersonalKey } from './mask.ts';

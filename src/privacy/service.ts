@@ -7,6 +7,11 @@ import {
   insertSourceSql,
   insertTokenSql,
   listSourcesSql,
+  listTokensSql,
+  revokeTokenSql,
+  findSourceSql,
+  revokeSourceSql,
+  rotateSourceKeySql,
   type SourceRow,
   type TokenRow,
 } from './access.sql.ts';
@@ -18,6 +23,14 @@ export interface Source {
   readonly keyHint: string;
   readonly createdAt: string;
   readonly revoked: boolean;
+}
+
+export interface Token {
+  readonly id: string;
+  readonly name: string;
+  readonly role: string;
+  readonly keyHint: string;
+  readonly createdAt: string;
 }
 
 export interface Principal {
@@ -73,6 +86,49 @@ export class AccessService {
     const id = newId('tok_');
     await this.store.exec(insertTokenSql({ id, name, token_hash: hashCredential(this.secret, token), role, key_hint: credentialHint(token) }, new Date()));
     return { id, token };
+  }
+
+  async listTokens(): Promise<Token[]> {
+    return (await this.store.query<TokenRow>(listTokensSql())).map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      keyHint: r.key_hint,
+      createdAt: new Date(r.created_at).toISOString(),
+    }));
+  }
+
+  /** Revokes a token at once (cached lookups are dropped); false when there is no such live token. */
+  async revokeToken(id: string): Promise<boolean> {
+    const live = (await this.listTokens()).some((t) => t.id === id);
+    if (!live) return false;
+    await this.store.exec(revokeTokenSql(id, new Date()));
+    this.principalsByHash.clear();
+    return true;
+  }
+
+  async findSource(id: string): Promise<Source | null> {
+    const [row] = await this.store.query<SourceRow>(findSourceSql(id));
+    return row ? toSource(row) : null;
+  }
+
+  /** A new write key for a source; the old key stops working at once. The new key is returned once. */
+  async rotateSourceKey(id: string): Promise<{ source: Source; writeKey: string } | null> {
+    const source = await this.findSource(id);
+    if (!source || source.revoked) return null;
+    const writeKey = generateSecret(WRITE_KEY_PREFIX);
+    await this.store.exec(rotateSourceKeySql(id, hashCredential(this.secret, writeKey), credentialHint(writeKey)));
+    this.sourcesByHash.clear();
+    return { source: { ...source, keyHint: credentialHint(writeKey) }, writeKey };
+  }
+
+  /** Revokes a source's write key: later messages with it are refused; its events stay. */
+  async revokeSource(id: string): Promise<Source | null> {
+    const source = await this.findSource(id);
+    if (!source || source.revoked) return null;
+    await this.store.exec(revokeSourceSql(id, new Date()));
+    this.sourcesByHash.clear();
+    return { ...source, revoked: true };
   }
 
   async listSources(): Promise<Source[]> {

@@ -4,6 +4,7 @@ import { migration003 } from './migrations/003-derived.ts';
 import { migration004 } from './migrations/004-spend.ts';
 import { migration005 } from './migrations/005-funnels.ts';
 import { migration006 } from './migrations/006-analytics.ts';
+import { migration007 } from './migrations/007-access.ts';
 
 /**
  * Versioned schema for the DuckDB engine. Never edit a released migration: add a new one.
@@ -18,4 +19,4 @@ export interface Migration {
 }
 
 /** Every migration in version order; each capability adds its own file under migrations/. */
-export const DUCKDB_MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
+export const DUCKDB_MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
