@@ -21,3 +21,6 @@ export { funnelSummarySql, funnelDroppedSql, funnelUnitsSql, stepConditionSql, S
 export { topPathsFromStore, pathTimingFromStore, pathFlowsFromStore } from './paths-service.ts';
 export { journeysQuerySchema, assembleTopPaths, assembleTiming, assembleFlows, DAY_BINS, TOUCH_BINS, PATH_JOIN, CONVERSION_NODE, DROP_NODE, type JourneysRequest, type JourneysQuery, type TopPathsReport, type PathRow, type TimingReport, type Distribution, type FlowsReport, type FlowNode, type FlowLink } from './paths.ts';
 export { topPathsSql, pathTimingSql, pathFlowsSql } from './paths.sql.ts';
+export { eventCatalogFromStore, refreshEventCatalog, type CatalogRefresh } from './events-catalog-service.ts';
+export { catalogQuerySchema, assembleCatalog, catalogStep, CATALOG_TYPES, DEFAULT_TOP_KEYS, DEFAULT_CATALOG_DAYS, type CatalogQuery, type EventCatalog, type CatalogEvent, type CatalogProperty, type CatalogType } from './events-catalog.ts';
+export { catalogSql, countCatalogSql, CATALOG_TABLE } from './events-catalog.sql.ts';

@@ -81,12 +81,19 @@ function bucket(q: KpiSqlQuery, column: string): Sql {
   return sql`${ts} >= ${new Date(q.from)} AS cur, CASE WHEN ${ts} >= ${new Date(q.from)} THEN ${raw(`date_trunc('${q.granularity}', ${column})`)} END AS period`;
 }
 
-/** A relation with `cur`, `period`, `key` aggregated into totals, periods and keys (current range only). */
-function grouped(source: Sql, measures: Sql): Sql {
+/**
+ * A relation with `cur`, `period`, `key` aggregated into totals, periods and keys (current range
+ * only). `keyed: false` (the key is NULL throughout) leaves out the keys, which would only repeat
+ * the totals (key rows without a key are not part of a breakdown).
+ */
+function grouped(source: Sql, measures: Sql, keyed: boolean): Sql {
+  const sets = keyed ? raw('(cur), (cur, period), (cur, key)') : raw('(cur), (cur, period)');
+  const isKey = keyed ? raw(`WHEN GROUPING(key) = 0 THEN 'key'`) : raw('');
+  const key = keyed ? raw('key') : raw('NULL::VARCHAR AS key');
   return sql`SELECT scope, epoch_ms(period) AS period, key, * EXCLUDE (scope, cur, period, key) FROM (
-      SELECT CASE WHEN GROUPING(period) = 0 THEN 'period' WHEN GROUPING(key) = 0 THEN 'key' WHEN cur THEN 'cur' ELSE 'prev' END AS scope,
-        cur, period, key, ${measures}
-      FROM ${source} GROUP BY GROUPING SETS ((cur), (cur, period), (cur, key))
+      SELECT CASE WHEN GROUPING(period) = 0 THEN 'period' ${isKey} WHEN cur THEN 'cur' ELSE 'prev' END AS scope,
+        cur, period, ${key}, ${measures}
+      FROM ${source} GROUP BY GROUPING SETS (${sets})
     ) WHERE cur OR scope = 'prev'`;
 }
 
@@ -117,8 +124,8 @@ function ctes(dialect: Dialect, q: KpiSqlQuery): Sql[] {
         GROUP BY p.pk)
       WHERE first_at >= ${prevFrom})`);
   }
-  if (isLabelDimension(d) && (q.families.has('people') || q.families.has('conversions'))) {
-    // What people and conversions are credited to: the range's touches (sessions for device / country).
+  if (isLabelDimension(d) && q.families.has('people')) {
+    // What people are credited to: the range's touches (sessions for device / country).
     parts.push(sql`k_labels AS MATERIALIZED (SELECT pk, label_at, label_id, key FROM ${withPersonSql(labelRows(d!, from, to))})`);
   }
   if (q.families.has('conversions')) {
@@ -131,12 +138,12 @@ function ctes(dialect: Dialect, q: KpiSqlQuery): Sql[] {
         FROM ${withPersonSql(conversions)} AS c)
       WHERE ts >= ${prevFrom})`);
     if (isLabelDimension(d)) {
-      // Touches in the lookback before the range, of the people converting in it only: their
-      // pairs are few, so the other touches are dropped by an integer probe before any join.
+      // Touches in the lookback before the range and in it, of the people converting in it only:
+      // their pairs are few, so the other touches are dropped by an integer probe before any join.
       const lookbackFrom = new Date(q.from - Math.round(q.lookbackDays * 86_400_000));
       parts.push(sql`k_convpairs AS MATERIALIZED (SELECT vk, pk FROM ${ident(ACTIVITY_TABLES.people)} WHERE pk IN (SELECT pk FROM k_conv WHERE cur))`);
-      parts.push(sql`k_lookback AS (
-        SELECT p.pk, l.label_at, l.label_id, l.key FROM ${labelRows(d!, lookbackFrom, from)} l JOIN k_convpairs p ON p.vk = hash(l.user_id, l.anonymous_id))`);
+      parts.push(sql`k_convlabels AS (
+        SELECT p.pk, l.label_at, l.key FROM ${labelRows(d!, lookbackFrom, to)} l JOIN k_convpairs p ON p.vk = hash(l.user_id, l.anonymous_id))`);
     }
   }
   return parts;
@@ -161,17 +168,18 @@ function peopleSelects(q: KpiSqlQuery): Sql[] {
   const traitKey = d?.kind === 'trait';
   const withTrait = (rel: string): Sql =>
     traitKey ? raw(`(SELECT r.*, coalesce(t.key, '${NO_KEY}') AS key FROM ${rel} r LEFT JOIN k_traits t USING (pk))`) : raw(`(SELECT *, NULL::VARCHAR AS key FROM ${rel})`);
-  const selects = [grouped(withTrait('k_active'), PEOPLE), grouped(withTrait('k_newcomers'), NEW_PEOPLE)];
+  const selects = [grouped(withTrait('k_active'), PEOPLE, traitKey), grouped(withTrait('k_newcomers'), NEW_PEOPLE, traitKey)];
   if (isLabelDimension(d)) {
     // A person is counted under every key they have a touch (session) of in the range; people
     // with none under (none). First touch of a newcomer: the first in the range (their first
     // event is in it).
     selects.push(sql`SELECT 'key' AS scope, NULL::BIGINT AS period, coalesce(l.key, ${NO_KEY}) AS key, ${PEOPLE}
       FROM (SELECT DISTINCT pk FROM k_active WHERE cur) a
-      LEFT JOIN (SELECT DISTINCT pk, key FROM k_labels WHERE label_at >= ${new Date(q.from)}) l USING (pk) GROUP BY 3`);
+      LEFT JOIN (SELECT DISTINCT pk, key FROM k_labels) l USING (pk) GROUP BY 3`);
     selects.push(sql`SELECT 'key' AS scope, NULL::BIGINT AS period, coalesce(f.key, ${NO_KEY}) AS key, ${NEW_PEOPLE}
       FROM (SELECT pk FROM k_newcomers WHERE cur) n
-      LEFT JOIN (SELECT pk, arg_min(key, struct_pack(t := label_at, i := label_id)) AS key FROM k_labels WHERE label_at >= ${new Date(q.from)} GROUP BY pk) f USING (pk)
+      LEFT JOIN (SELECT pk, arg_min(key, struct_pack(t := label_at, i := label_id)) AS key FROM k_labels
+        WHERE pk IN (SELECT pk FROM k_newcomers WHERE cur) GROUP BY pk) f USING (pk)
       GROUP BY 3`);
   }
   return selects;
@@ -185,41 +193,40 @@ function trafficSelects(dialect: Dialect, q: KpiSqlQuery): Sql[] {
     const person = (rel: Sql, at: string): Sql =>
       sql`(SELECT ${bucket(q, at)}, coalesce(t.key, ${NO_KEY}) AS key FROM ${withPersonSql(rel)} AS x LEFT JOIN k_traits t ON t.pk = x.pk)`;
     return [
-      grouped(person(sql`(SELECT user_id, anonymous_id, started_at FROM sessions WHERE started_at >= ${from} AND started_at < ${to})`, 'x.started_at'), raw('count(*)::DOUBLE AS sessions')),
-      grouped(person(sql`(SELECT user_id, anonymous_id, occurred_at FROM touches WHERE occurred_at >= ${from} AND occurred_at < ${to})`, 'x.occurred_at'), raw('count(*)::DOUBLE AS touches')),
+      grouped(person(sql`(SELECT user_id, anonymous_id, started_at FROM sessions WHERE started_at >= ${from} AND started_at < ${to})`, 'x.started_at'), raw('count(*)::DOUBLE AS sessions'), true),
+      grouped(person(sql`(SELECT user_id, anonymous_id, occurred_at FROM touches WHERE occurred_at >= ${from} AND occurred_at < ${to})`, 'x.occurred_at'), raw('count(*)::DOUBLE AS touches'), true),
     ];
   }
   const sKey = d === null ? raw('NULL::VARCHAR') : attributeKey(d.kind, 's')!;
   const sessions = sql`(SELECT ${bucket(q, 's.started_at')}, ${sKey} AS key FROM sessions s WHERE s.started_at >= ${from} AND s.started_at < ${to})`;
   let touches: Sql;
   if (isSessionDimension(d)) {
-    // A session touch has its session's device / country; an event touch has none.
+    // A session touch has its session's device / country; an event touch has none. (The key is
+    // NULL for event touches so that the join is an equi-join: with the kind test in the ON clause
+    // the engine planned a nested loop, minutes on 700k touches.)
     touches = sql`(SELECT ${bucket(q, 't.occurred_at')}, coalesce(${attributeKey(d!.kind, 's')!}, ${NOT_SET}) AS key
-      FROM touches t LEFT JOIN sessions s ON t.kind = 'session' AND s.session_id = t.touch_id
+      FROM touches t LEFT JOIN sessions s ON s.session_id = CASE WHEN t.kind = 'session' THEN t.touch_id END
       WHERE t.occurred_at >= ${from} AND t.occurred_at < ${to})`;
   } else {
     const tKey = d === null ? raw('NULL::VARCHAR') : attributeKey(d.kind, 't')!;
     touches = sql`(SELECT ${bucket(q, 't.occurred_at')}, ${tKey} AS key FROM touches t WHERE t.occurred_at >= ${from} AND t.occurred_at < ${to})`;
   }
-  return [grouped(sessions, raw('count(*)::DOUBLE AS sessions')), grouped(touches, raw('count(*)::DOUBLE AS touches'))];
+  return [grouped(sessions, raw('count(*)::DOUBLE AS sessions'), d !== null), grouped(touches, raw('count(*)::DOUBLE AS touches'), d !== null)];
 }
 
 function conversionSelects(q: KpiSqlQuery): Sql[] {
   const d = q.dimension;
   if (d?.kind === 'trait') {
-    return [grouped(raw(`(SELECT c.*, coalesce(t.key, '${NO_KEY}') AS key FROM k_conv c LEFT JOIN k_traits t USING (pk))`), CONVERSION_MEASURES)];
+    return [grouped(raw(`(SELECT c.*, coalesce(t.key, '${NO_KEY}') AS key FROM k_conv c LEFT JOIN k_traits t USING (pk))`), CONVERSION_MEASURES, true)];
   }
-  const selects = [grouped(raw('(SELECT *, NULL::VARCHAR AS key FROM k_conv)'), CONVERSION_MEASURES)];
+  const selects = [grouped(raw('(SELECT *, NULL::VARCHAR AS key FROM k_conv)'), CONVERSION_MEASURES, false)];
   if (isLabelDimension(d)) {
     // Last touch (session) at or before the conversion and within the lookback, else (none).
     const lookback = raw(`INTERVAL ${Math.round(q.lookbackDays * 86_400)} SECOND`);
     selects.push(sql`SELECT 'key' AS scope, NULL::BIGINT AS period, coalesce(key, ${NO_KEY}) AS key, ${CONVERSION_MEASURES} FROM (
         SELECT c.pk, c.value, c.is_first, CASE WHEN l.label_at >= c.ts - ${lookback} THEN l.key END AS key
         FROM (SELECT * FROM k_conv WHERE cur) c
-        ASOF LEFT JOIN (
-          SELECT pk, label_at, key FROM k_labels WHERE pk IN (SELECT pk FROM k_conv WHERE cur)
-          UNION ALL SELECT pk, label_at, key FROM k_lookback
-        ) l ON c.pk = l.pk AND c.ts >= l.label_at)
+        ASOF LEFT JOIN k_convlabels l ON c.pk = l.pk AND c.ts >= l.label_at)
       GROUP BY 3`);
   }
   return selects;
@@ -230,7 +237,7 @@ function spendSelects(q: KpiSqlQuery): Sql[] {
   const key = d?.kind === 'channel' ? raw('channel') : d?.kind === 'campaign' ? notSet('campaign') : raw('NULL::VARCHAR');
   const source = sql`(SELECT ${bucket(q, 'day')}, ${key} AS key, spend, impressions, clicks FROM (SELECT date::TIMESTAMP AS day, * FROM spend)
     WHERE day >= ${new Date(q.prevFrom)} AND day < ${new Date(q.to)})`;
-  return [grouped(source, raw('sum(spend)::DOUBLE AS spend, coalesce(sum(impressions), 0)::DOUBLE AS impressions, coalesce(sum(clicks), 0)::DOUBLE AS clicks'))];
+  return [grouped(source, raw('sum(spend)::DOUBLE AS spend, coalesce(sum(impressions), 0)::DOUBLE AS impressions, coalesce(sum(clicks), 0)::DOUBLE AS clicks'), spendHasDimension(d))];
 }
 
 /** Whether spend rows can be broken down by this dimension (they carry channel and campaign only). */

@@ -1,15 +1,13 @@
 import { join, raw, sql, type Dialect, type Sql } from '../store/index.ts';
 // The one journey definition attribution uses (touches after the previous conversion within the
 // lookback; trailing null journeys), so that paths and attribution agree.
-import { STEP_SEPARATOR, windowedJourneysSql, type JourneyQuery } from '../attribution/index.ts';
+import { journeyCtesSql, journeyPathsSql, labelName, stepLabelNo, stepMs, type JourneyQuery } from '../attribution/index.ts';
 import { CONVERSION_NODE, DAY_BINS, DROP_NODE, TOUCH_BINS, type Bin } from './paths.ts';
 
 /**
  * Path views over attribution's journeys, aggregated in the engine; only the top paths, a
  * handful of distribution figures or the Sankey links come back.
  */
-
-const labels = raw('list_transform(steps, x -> x.l)');
 
 /**
  * Unique paths (touch labels joined by STEP_SEPARATOR) with conversions, nulls and value; rows:
@@ -20,11 +18,8 @@ const labels = raw('list_transform(steps, x -> x.l)');
 export function topPathsSql(dialect: Dialect, q: JourneyQuery, limit: number): Sql {
   const n = Math.max(1, Math.floor(limit));
   return sql`
-    WITH agg AS MATERIALIZED (
-      SELECT path, sum(conversions)::DOUBLE AS conversions, sum(1 - conversions)::DOUBLE AS nulls, sum(value)::DOUBLE AS value
-      FROM (SELECT array_to_string(${labels}, ${STEP_SEPARATOR}) AS path, conversions, value FROM (${windowedJourneysSql(dialect, { ...q, includeNulls: true })}))
-      GROUP BY path
-    )
+    WITH ${journeyCtesSql(dialect, { ...q, includeNulls: true })},
+    agg AS MATERIALIZED (${journeyPathsSql()})
     SELECT 'total' AS kind, NULL AS path, coalesce(sum(conversions), 0)::DOUBLE AS conversions, coalesce(sum(nulls), 0)::DOUBLE AS nulls,
       coalesce(sum(value), 0)::DOUBLE AS value, count(*) FILTER (WHERE path <> '') AS paths FROM agg
     UNION ALL SELECT 'none', path, conversions, nulls, value, 0 FROM agg WHERE path = ''
@@ -53,6 +48,7 @@ export function pathTimingSql(dialect: Dialect, q: JourneyQuery): Sql {
   // Means from exact integer sums (milliseconds, touch counts): the same figures whatever the
   // engine's summation order.
   return sql`
+    WITH ${journeyCtesSql(dialect, { ...q, includeNulls: false })}
     SELECT count(days) AS journeys, count(*) FILTER (WHERE touches = 0) AS without_touches,
       quantile_cont(days, [0.5, 0.9]) AS days_q, avg(ms) / 86400000.0 AS days_mean,
       quantile_cont(touches, [0.5, 0.9]) FILTER (WHERE touches > 0) AS touches_q, avg(touches) FILTER (WHERE touches > 0) AS touches_mean,
@@ -60,8 +56,8 @@ export function pathTimingSql(dialect: Dialect, q: JourneyQuery): Sql {
     FROM (
       SELECT touches, ms, ms / 86400000.0 AS ${days}
       FROM (
-        SELECT len(steps) AS touches, CASE WHEN len(steps) > 0 THEN epoch_ms(end_at) - epoch_ms(steps[1].t) END AS ms
-        FROM (${windowedJourneysSql(dialect, { ...q, includeNulls: false })})
+        SELECT len(steps) AS touches, CASE WHEN len(steps) > 0 THEN epoch_ms(end_at) - ${stepMs(raw('steps[1]'))} END AS ms
+        FROM windowed_journeys
       )
     )`;
 }
@@ -73,15 +69,18 @@ export function pathTimingSql(dialect: Dialect, q: JourneyQuery): Sql {
  */
 export function pathFlowsSql(dialect: Dialect, q: JourneyQuery, depth: number): Sql {
   const d = Math.max(1, Math.floor(depth));
+  // Grouped on label numbers (-1: conversion, -2: drop), named once per link.
   return sql`
-    SELECT k, src, dst, terminal, count(*)::DOUBLE AS journeys
+    WITH ${journeyCtesSql(dialect, { ...q, includeNulls: true })}
+    SELECT k, ${labelName(raw('src'))} AS src,
+      CASE dst WHEN -1 THEN ${CONVERSION_NODE} WHEN -2 THEN ${DROP_NODE} ELSE ${labelName(raw('dst'))} END AS dst, terminal, journeys
     FROM (
-      SELECT k, labels[k] AS src, k = len(labels) AS terminal,
-        CASE WHEN k < len(labels) THEN labels[k + 1] WHEN conversions = 1 THEN ${CONVERSION_NODE} ELSE ${DROP_NODE} END AS dst
+      SELECT k, nos[k] AS src, k = len(nos) AS terminal,
+        CASE WHEN k < len(nos) THEN nos[k + 1] WHEN conversions = 1 THEN -1 ELSE -2 END AS dst, count(*)::DOUBLE AS journeys
       FROM (
-        SELECT labels, conversions, unnest(range(1, len(labels) + 1)) AS k
-        FROM (SELECT ${labels}[1:${d}] AS labels, conversions FROM (${windowedJourneysSql(dialect, { ...q, includeNulls: true })}) WHERE len(steps) > 0)
+        SELECT nos, conversions, unnest(range(1, len(nos) + 1)) AS k
+        FROM (SELECT list_transform(steps, x -> ${stepLabelNo(raw('x'))})[1:${d}] AS nos, conversions FROM windowed_journeys WHERE len(steps) > 0)
       )
-    )
-    GROUP BY ALL`;
+      GROUP BY ALL
+    ), journey_label_names`;
 }

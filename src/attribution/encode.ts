@@ -34,14 +34,17 @@ export function encodePaths(paths: readonly PathAggregate[], collapseRepeats = f
     const p = paths[i];
     const path = p.path;
     let prev = -1;
+    let prevName: string | undefined;
     for (let t = 0; t < path.length; t++) {
       const name = path[t];
-      let id = ids.get(name);
+      // Runs of one channel are common (a string of impressions): look each run up once.
+      let id = name === prevName ? prev : ids.get(name);
       if (id === undefined) {
         id = channels.length;
         ids.set(name, id);
         channels.push(name);
       }
+      prevName = name;
       if (collapseRepeats && id === prev) continue;
       touches[k++] = id;
       prev = id;

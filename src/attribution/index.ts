@@ -19,5 +19,5 @@ export * from './run.ts';
 export * from './report.ts';
 export { attributeFromStore, attributePaths, loadPathAggregates, resolveJourneyQuery, REPORT_MODELS, DEFAULT_MODELS, type AttributionRequest } from './service.ts';
 export { getConversionDefinition, type ConversionDefinition } from '../channels/index.ts';
-export { pathAggregateSql, timeDecaySql, windowedJourneysSql, STEP_SEPARATOR, type JourneyQuery, type JourneyGranularity } from './journeys.sql.ts';
+export { pathAggregateSql, timeDecaySql, journeyCtesSql, journeyPathsSql, stepLabelNo, stepMs, labelName, STEP_SEPARATOR, type JourneyQuery, type JourneyGranularity } from './journeys.sql.ts';
 export { attributionQuerySchema, parseDays, parseDate, type AttributionQuery } from './request.ts';

@@ -39,9 +39,25 @@ export function addCredit(ledger: CreditLedger, channel: string, conversions: nu
   ledger.value[i] += value;
 }
 
+/**
+ * Whether crediting a path can change any credit. A null path (no conversion, no value) only
+ * adds zeros: after `registerChannels`, skipping it gives the very same ledger — and most paths
+ * are null paths (long non-converting journeys), so the models skip them.
+ */
+export function carriesCredit(p: PathAggregate): boolean {
+  return p.conversions !== 0 || p.value !== 0;
+}
+
 /** Makes sure every channel of every path appears in the ledger, even with zero credit. */
 export function registerChannels(ledger: CreditLedger, paths: readonly PathAggregate[]): void {
-  for (const p of paths) for (const c of p.path) if (!ledger.index.has(c)) addCredit(ledger, c, 0, 0);
+  for (const p of paths) {
+    // Runs of one channel are common (a string of impressions): look each run up once.
+    let previous: string | undefined;
+    for (const c of p.path) {
+      if (c !== previous && !ledger.index.has(c)) addCredit(ledger, c, 0, 0);
+      previous = c;
+    }
+  }
 }
 
 /** Σ conversions and Σ value over all paths; empty paths are counted as unattributed. */

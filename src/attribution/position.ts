@@ -7,7 +7,7 @@
  * share first + last renormalised to sum to 1 (40/40 → 50/50, J 20/60 → 25/75). If first and
  * last weights are both 0, two touches split 50/50. No rounding.
  */
-import { addCredit, buildResult, createLedger, sumPathTotals } from './ledger.ts';
+import { addCredit, buildResult, carriesCredit, createLedger, registerChannels, sumPathTotals } from './ledger.ts';
 import type { AttributionResult, PathAggregate } from './types.ts';
 
 /** Relative weights of first, middle (all middle touches together) and last positions. */
@@ -58,10 +58,11 @@ export function attributePositionBased(
 ): AttributionResult {
   validatePositionWeights(weights);
   const ledger = createLedger();
+  registerChannels(ledger, paths);
   const cache = new Map<number, number[]>();
   for (const p of paths) {
     const n = p.path.length;
-    if (n === 0) continue;
+    if (n === 0 || !carriesCredit(p)) continue;
     let shares = cache.get(n);
     if (!shares) {
       shares = computePositionShares(n, weights);

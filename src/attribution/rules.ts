@@ -3,7 +3,7 @@
  * linear and participation. Each path's conversions and value are split over its touches by a
  * fixed rule; a path with no touch goes to `unattributed`. No rounding.
  */
-import { addCredit, buildResult, createLedger, registerChannels, sumPathTotals } from './ledger.ts';
+import { addCredit, buildResult, carriesCredit, createLedger, registerChannels, sumPathTotals } from './ledger.ts';
 import type { AttributionResult, PathAggregate } from './types.ts';
 
 /** Channels that `lastNonDirect` skips unless told otherwise. */
@@ -18,7 +18,7 @@ function creditOneTouch(
   const ledger = createLedger();
   registerChannels(ledger, paths);
   for (const p of paths) {
-    if (p.path.length > 0) addCredit(ledger, pick(p.path), p.conversions, p.value);
+    if (p.path.length > 0 && carriesCredit(p)) addCredit(ledger, pick(p.path), p.conversions, p.value);
   }
   return buildResult({ model, options, ledger, totals: sumPathTotals(paths) });
 }
@@ -57,9 +57,10 @@ export function attributeLastNonDirect(
 /** Linear: each of the n touches gets 1/n (repeats of a channel each count). */
 export function attributeLinear(paths: readonly PathAggregate[]): AttributionResult {
   const ledger = createLedger();
+  registerChannels(ledger, paths);
   for (const p of paths) {
     const n = p.path.length;
-    if (n === 0) continue;
+    if (n === 0 || !carriesCredit(p)) continue;
     const c = p.conversions / n;
     const v = p.value / n;
     for (const ch of p.path) addCredit(ledger, ch, c, v);
@@ -73,7 +74,9 @@ export function attributeLinear(paths: readonly PathAggregate[]): AttributionRes
  */
 export function attributeParticipation(paths: readonly PathAggregate[]): AttributionResult {
   const ledger = createLedger();
+  registerChannels(ledger, paths);
   for (const p of paths) {
+    if (!carriesCredit(p)) continue;
     for (const ch of new Set(p.path)) addCredit(ledger, ch, p.conversions, p.value);
   }
   return buildResult({

@@ -15,6 +15,7 @@ import {
 import { attributeShaoLi, type ShaoLiResult } from './shao-li.ts';
 import { attributeShapley, type ShapleyOptions } from './shapley.ts';
 import { attributeTimeDecay, type TimeDecayOptions } from './time-decay.ts';
+import { carriesCredit } from './ledger.ts';
 import type { AttributionInput, AttributionResult, MarkovResult, PathAggregate, ShapleyResult } from './types.ts';
 
 /** Every model `runModel` knows. */
@@ -124,11 +125,42 @@ export interface RunAllResult {
 }
 
 /**
+ * Models whose credits do not depend on null paths (no conversion, no value) beyond listing
+ * every channel of every path (with zero credit when it earned none).
+ */
+const NULL_BLIND: ReadonlySet<ModelName> = new Set<ModelName>(['first', 'last', 'last-non-direct', 'linear', 'participation', 'position', 'j-curve', 'inverse-j']);
+
+/**
+ * The paths that carry credit, plus one null path listing every channel: for a NULL_BLIND model
+ * the very same result as all the paths (null paths only add zeros and channel names), with a
+ * fraction of the work when most journeys do not convert.
+ */
+function creditPathsOf(paths: readonly PathAggregate[]): PathAggregate[] {
+  const seen = new Set<string>();
+  const channels: string[] = [];
+  const out: PathAggregate[] = [];
+  for (const p of paths) {
+    if (carriesCredit(p)) out.push(p);
+    let previous: string | undefined;
+    for (const c of p.path) {
+      if (c !== previous && !seen.has(c)) {
+        seen.add(c);
+        channels.push(c);
+      }
+      previous = c;
+    }
+  }
+  if (channels.length > 0) out.push({ path: channels, conversions: 0, value: 0, nulls: 0 });
+  return out;
+}
+
+/**
  * Runs every model (or `options.models`) on the same input. Skips, with a reason, time-decay
  * without timestamps and custom-weights without a weight table.
  */
 export function runAll(input: AttributionInput, options: RunAllOptions = {}): RunAllResult {
   const paths = toPathAggregates(input);
+  let creditPaths: PathAggregate[] | null = null;
   const out: RunAllResult = { results: [], skipped: [] };
   for (const name of options.models ?? MODEL_NAMES) {
     if (name === 'time-decay' && !isTimedInput(input)) {
@@ -137,6 +169,9 @@ export function runAll(input: AttributionInput, options: RunAllOptions = {}): Ru
       out.skipped.push({ model: name, reason: 'needs options["custom-weights"].weights' });
     } else if (name === 'time-decay' && isTimedInput(input)) {
       out.results.push(attributeTimeDecay(input, options['time-decay'] ?? {}));
+    } else if (NULL_BLIND.has(name)) {
+      creditPaths ??= creditPathsOf(paths);
+      out.results.push(runOnPaths(name, creditPaths, options[name]));
     } else {
       out.results.push(runOnPaths(name, paths, options[name]));
     }

@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.ts';
 import { getConversionDefinition } from '../channels/index.ts';
 import { MODEL_NAMES, runAll, type ModelName, type RunAllOptions } from './run.ts';
-import { pathAggregateSql, spendByLabelSql, STEP_SEPARATOR, timeDecaySql, type JourneyGranularity, type JourneyQuery } from './journeys.sql.ts';
+import { pathAggregateSql, pathsWithTimeDecaySql, spendByLabelSql, STEP_SEPARATOR, type JourneyGranularity, type JourneyQuery } from './journeys.sql.ts';
 import { toReportResult, type ReportResult } from './report.ts';
 import type { AttributionResult, PathAggregate } from './types.ts';
 
@@ -36,6 +36,28 @@ export async function loadPathAggregates(store: Store, query: JourneyQuery): Pro
   return paths;
 }
 
+/**
+ * The path aggregate and the time-decay credit per label from one computation of the journeys
+ * (`pathsWithTimeDecaySql`): the same values as `loadPathAggregates` and `timeDecaySql`.
+ */
+async function loadPathsWithTimeDecay(
+  store: Store,
+  query: JourneyQuery,
+  halfLifeDays: number,
+): Promise<{ paths: PathAggregate[]; timeDecay: Array<{ channel: string; conversions: number; value: number }> }> {
+  const c = await store.queryColumns<{ part: string; path: string; conversions: number; value: number; nulls: number }>(
+    pathsWithTimeDecaySql(store.dialect, query, halfLifeDays),
+  );
+  const paths: PathAggregate[] = [];
+  const timeDecay: Array<{ channel: string; conversions: number; value: number }> = [];
+  for (let i = 0; i < c.part.length; i++) {
+    const p = c.path[i];
+    if (c.part[i] === 'path') paths.push({ path: p === '' ? [] : p.split(STEP_SEPARATOR), conversions: c.conversions[i], value: c.value[i], nulls: c.nulls[i] });
+    else timeDecay.push({ channel: p, conversions: c.conversions[i], value: c.value[i] });
+  }
+  return { paths, timeDecay };
+}
+
 /** Runs the requested models over path aggregates (no spend). Time decay needs timestamps. */
 export function attributePaths(paths: readonly PathAggregate[], request: Pick<AttributionRequest, 'models' | 'order' | 'includeNulls'>): AttributionResult[] {
   const models = request.models.filter((m) => m !== 'time-decay');
@@ -66,6 +88,7 @@ function timeDecayResult(rows: Array<{ channel: string; conversions: number; val
 export async function resolveJourneyQuery(
   store: Store,
   request: Pick<AttributionRequest, 'conversion' | 'lookbackDays' | 'from' | 'to' | 'granularity' | 'includeNulls'>,
+  personAllowed?: JourneyQuery['personAllowed'],
 ): Promise<{ conversion: string; query: JourneyQuery }> {
   const definition = await getConversionDefinition(store, request.conversion);
   return {
@@ -78,6 +101,7 @@ export async function resolveJourneyQuery(
       to: request.to,
       granularity: request.granularity,
       includeNulls: request.includeNulls,
+      personAllowed,
     },
   };
 }
@@ -85,17 +109,25 @@ export async function resolveJourneyQuery(
 /**
  * Attribution over the store's journeys: builds the path aggregate in the engine, runs the
  * models, and joins spend over the same period (cost per attributed conversion, ROAS).
+ * `personAllowed` leaves out people who may not be used (consent for advertising).
  */
-export async function attributeFromStore(store: Store, request: AttributionRequest): Promise<{ conversion: string; results: ReportResult[] }> {
-  const { conversion, query } = await resolveJourneyQuery(store, request);
-  const paths = await loadPathAggregates(store, query);
-  const results = attributePaths(paths, request);
-  if (request.models.includes('time-decay')) {
-    const rows = await store.query<{ channel: string; conversions: number; value: number }>(timeDecaySql(store.dialect, query, request.halfLifeDays));
-    results.push(timeDecayResult(rows, paths, request.halfLifeDays));
-  }
+export async function attributeFromStore(
+  store: Store,
+  request: AttributionRequest,
+  options: { personAllowed?: JourneyQuery['personAllowed'] } = {},
+): Promise<{ conversion: string; results: ReportResult[] }> {
+  const { conversion, query } = await resolveJourneyQuery(store, request, options.personAllowed);
+  const withTimeDecay = request.models.includes('time-decay');
   const spendQuery = spendByLabelSql(query);
-  const spend = spendQuery ? new Map((await store.query<{ label: string; spend: number }>(spendQuery)).map((r) => [r.label, r.spend])) : null;
+  // Spend is a small query: it runs on the other read connection meanwhile.
+  const [journeys, spendRows] = await Promise.all([
+    withTimeDecay ? loadPathsWithTimeDecay(store, query, request.halfLifeDays) : loadPathAggregates(store, query).then((paths) => ({ paths, timeDecay: null })),
+    spendQuery ? store.query<{ label: string; spend: number }>(spendQuery) : Promise.resolve(null),
+  ]);
+  const { paths, timeDecay } = journeys;
+  const results = attributePaths(paths, request);
+  if (timeDecay) results.push(timeDecayResult(timeDecay, paths, request.halfLifeDays));
+  const spend = spendRows ? new Map(spendRows.map((r) => [r.label, r.spend])) : null;
   const order = new Map<string, number>(MODEL_NAMES.map((m, i) => [m, i]));
   results.sort((a, b) => (order.get(a.model) ?? 99) - (order.get(b.model) ?? 99));
   return { conversion, results: results.map((r) => toReportResult(r, spend)) };

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerAccess } from './commands/access.ts';
+import { registerPrivacy } from './commands/privacy.ts';
 import { registerAttribute } from './commands/attribute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEvents } from './commands/events.ts';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerRebuild(program);
   registerDemo(program);
   registerAccess(program);
+  registerPrivacy(program);
   return program;
 }
 

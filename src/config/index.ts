@@ -1,2 +1,2 @@
-export { configSchema, type Config, type IngestConfig, type IdentityConfig } from './schema.ts';
+export { configSchema, type Config, type IngestConfig, type IdentityConfig, type AccessConfig } from './schema.ts';
 export { loadConfig, isCi, type ConfigOverrides } from './loader.ts';

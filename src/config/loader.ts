@@ -14,6 +14,7 @@ const ENV_KEYS: Record<string, string> = {
   TRIBUTARY_LOG_LEVEL: 'logLevel',
   TRIBUTARY_TRUST_PROXY: 'trustProxy',
   TRIBUTARY_PROCESSING_INTERVAL_MS: 'processingIntervalMs',
+  TRIBUTARY_RETENTION_DAYS: 'retentionDays',
 };
 
 const IDENTITY_ENV_KEYS: Record<string, string> = {
@@ -31,7 +32,25 @@ const INGEST_ENV_KEYS: Record<string, string> = {
   TRIBUTARY_PARSE_WORKERS: 'parseWorkers',
 };
 
-export type ConfigOverrides = Partial<Omit<Config, 'ingest' | 'identity' | 'sessions'>> & {
+const ACCESS_ENV_KEYS: Record<string, string> = {
+  TRIBUTARY_API_RATE_LIMIT: 'apiRateLimitPerSecond',
+  TRIBUTARY_API_RATE_LIMIT_BURST: 'apiRateLimitBurst',
+  TRIBUTARY_LOGIN_MAX_FAILURES: 'loginMaxFailures',
+  TRIBUTARY_LOGIN_LOCK_MINUTES: 'loginLockMinutes',
+  TRIBUTARY_LOGIN_ATTEMPTS_PER_MINUTE: 'loginAttemptsPerMinute',
+  TRIBUTARY_SESSION_HOURS: 'sessionHours',
+};
+
+const CONSENT_ENV_KEYS: Record<string, string> = {
+  TRIBUTARY_CONSENT_DEFAULT_GRANTED: 'defaultGranted',
+  TRIBUTARY_CONSENT_DENIED_REGIONS: 'deniedRegions',
+  TRIBUTARY_CONSENT_GRANTED_REGIONS: 'grantedRegions',
+  TRIBUTARY_CONSENT_CATEGORIES: 'categories',
+};
+
+export type ConfigOverrides = Partial<Omit<Config, 'ingest' | 'identity' | 'sessions' | 'access' | 'consent'>> & {
+  access?: Partial<Config['access']>;
+  consent?: Partial<Config['consent']>;
   ingest?: Partial<Config['ingest']>;
   identity?: Partial<Config['identity']>;
   sessions?: Partial<Config['sessions']>;
@@ -51,6 +70,14 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
   for (const [key, field] of Object.entries(IDENTITY_ENV_KEYS)) {
     if (env[key] !== undefined && env[key] !== '') identity[field] = env[key];
   }
+  const access: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(ACCESS_ENV_KEYS)) {
+    if (env[key] !== undefined && env[key] !== '') access[field] = env[key];
+  }
+  const consent: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(CONSENT_ENV_KEYS)) {
+    if (env[key] !== undefined && env[key] !== '') consent[field] = env[key];
+  }
   const sessions: Record<string, unknown> = {};
   if (env.TRIBUTARY_SESSION_TIMEOUT_MINUTES) sessions.timeoutMinutes = env.TRIBUTARY_SESSION_TIMEOUT_MINUTES;
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
@@ -60,6 +87,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     ingest: { ...ingest, ...(overrides.ingest ?? {}) },
     identity: { ...identity, ...(overrides.identity ?? {}) },
     sessions: { ...sessions, ...(overrides.sessions ?? {}) },
+    access: { ...access, ...(overrides.access ?? {}) },
+    consent: { ...consent, ...(overrides.consent ?? {}) },
   };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {

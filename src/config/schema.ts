@@ -48,6 +48,8 @@ export const configSchema = z.object({
       defaultPhoneCountryCode: z.string().regex(/^\d{1,3}$/).optional(),
     })
     .prefault({}),
+  /** Raw events (and sessions, touches, per-visitor roll-ups) older than this many days are deleted; 0 keeps everything. */
+  retentionDays: z.coerce.number().min(0).default(0),
   /** How often identity, sessions and touches catch up with new events (ms; 0: only on demand). */
   processingIntervalMs: z.coerce.number().int().min(0).default(5_000),
   sessions: z
@@ -56,8 +58,45 @@ export const configSchema = z.object({
       timeoutMinutes: z.coerce.number().int().min(1).max(24 * 60).default(30),
     })
     .prefault({}),
+  access: z
+    .object({
+      /** Sustained API requests per second per token or session (token bucket). 0 disables the limit. */
+      apiRateLimitPerSecond: z.coerce.number().min(0).default(50),
+      apiRateLimitBurst: z.coerce.number().min(1).default(200),
+      /** Wrong passwords in a row that lock an account... */
+      loginMaxFailures: z.coerce.number().int().min(1).default(5),
+      /** ...for this long. */
+      loginLockMinutes: z.coerce.number().min(1).default(15),
+      /** Sign-in attempts per minute from one address (any account), against password guessing across accounts. */
+      loginAttemptsPerMinute: z.coerce.number().min(1).default(20),
+      /** How long a dashboard session lasts. */
+      sessionHours: z.coerce.number().min(0.1).max(24 * 30).default(12),
+    })
+    .prefault({}),
+  consent: z
+    .object({
+      /** The decision for a purpose a person never stated consent for (true: opt-out regime; false: opt-in). */
+      defaultGranted: z.union([z.boolean(), z.stringbool()]).default(true),
+      /** Countries (as in context.location.country / the session's country) where the default is "denied", e.g. the EEA. */
+      deniedRegions: z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]).default([]),
+      /** Countries where the default is "granted" (when defaultGranted is false). */
+      grantedRegions: z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]).default([]),
+      /** Extra consent categories per purpose, e.g. {"advertising": ["c0004"]} (JSON in the environment). */
+      categories: z
+        .union([z.record(z.string(), z.array(z.string())), z.string().transform((s, ctx) => {
+          try {
+            return JSON.parse(s) as Record<string, string[]>;
+          } catch {
+            ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"advertising": ["c0004"]}' });
+            return z.NEVER;
+          }
+        })])
+        .default({}),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
+export type AccessConfig = Config['access'];
 export type IdentityConfig = Config['identity'];
 export type IngestConfig = Config['ingest'];

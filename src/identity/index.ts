@@ -37,3 +37,4 @@ export {
   type GraphSnapshot,
 } from './types.ts';
 export type { PersonView, MergeView, FlagView, ConflictView, IdentifierView, PersonIdentifierView } from './views.ts';
+export { suppressionKey, createSuppressionMatcher, type MessageIdentifiers } from './suppression-keys.ts';

@@ -2,7 +2,7 @@ export { IngestService, type IngestOutcome, type Rejection } from './service.ts'
 export { parseRequest, type RawRequest, type ParsedRequest, type AcceptedMessage, type RejectedMessage } from './parse-request.ts';
 export { ParsePool } from './parse-pool.ts';
 export { decodeBody, bodyLimitFor } from './body.ts';
-export { listEvents, listQuarantine, type StoredEvent, type EventPage, type QuarantinedMessage } from './read-service.ts';
+export { listEvents, listQuarantine, eventsState, type StoredEvent, type EventPage, type QuarantinedMessage } from './read-service.ts';
 export { SHORT_PATHS, MESSAGE_TYPES, LIMITS, messageSchema, type MessageType, type SegmentMessage } from './schema.ts';
 export { validateMessage } from './validate.ts';
 export { normalizeMessage, correctTimestamp } from './normalize.ts';
@@ -10,3 +10,5 @@ export { quarantineRow, type QuarantineEntry } from './quarantine.ts';
 export { BatchWriter } from './writer.ts';
 export { RecentIds } from './dedup.ts';
 export * from './import/index.ts';
+export { RateLimiter } from './rate-limit.ts';
+export { type SuppressionSettings, type SuppressionSpec } from './suppression.ts';

@@ -1,6 +1,6 @@
 import { TributaryError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
-import { countEventsSql, countQuarantineSql, listEventsSql, listQuarantineSql, type EventFilter } from './events.sql.ts';
+import { countEventsSql, countQuarantineSql, eventsStateSql, listEventsSql, listQuarantineSql, type EventFilter } from './events.sql.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -128,4 +128,13 @@ export async function listQuarantine(store: Store, limit: number, offset: number
       payload: (r.payload as string | null) ?? null,
     })),
   };
+}
+
+/**
+ * A cheap marker of the events table: it changes whenever events are stored or deleted, so a loop
+ * that derives from events can tell that nothing arrived since its last run.
+ */
+export async function eventsState(store: Store): Promise<string> {
+  const [row] = await store.query<{ state: string }>(eventsStateSql());
+  return row.state;
 }

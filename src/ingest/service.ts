@@ -8,6 +8,7 @@ import { quarantineRow } from './quarantine.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { BatchWriter } from './writer.ts';
 import type { IngestConfig } from '../config/index.ts';
+import { countSuppressedSql, loadSuppressionKeysSql, rowSuppressor, type SuppressionSettings } from './suppression.ts';
 
 export interface Rejection {
   readonly index: number;
@@ -19,6 +20,8 @@ export interface IngestOutcome {
   readonly received: number;
   readonly stored: number;
   readonly duplicates: number;
+  /** Messages of erased people, dropped and counted (never stored). */
+  readonly suppressed: number;
   readonly rejected: readonly Rejection[];
 }
 
@@ -34,11 +37,14 @@ export class IngestService {
   /** messageIds queued but not yet committed: a retry waits for the original's commit. */
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly pool: ParsePool;
+  /** Recognises messages of erased people; null while the suppression list is empty. */
+  private suppressed: ((row: AppendRow) => boolean) | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly access: AccessService,
     private readonly config: IngestConfig,
+    private readonly suppression: SuppressionSettings | null = null,
   ) {
     this.writer = new BatchWriter(store, config);
     this.recent = new RecentIds(config.dedupWindowHours * 3_600_000, config.dedupMaxIds);
@@ -46,8 +52,17 @@ export class IngestService {
     this.pool = new ParsePool(config.parseWorkers);
   }
 
-  /** Loads the messageIds received within the de-duplication window (after a restart). */
+  /** (Re)loads the suppression list: at start, and after an erasure adds to it. */
+  async loadSuppressions(): Promise<number> {
+    if (!this.suppression) return 0;
+    const keys = (await this.store.query<{ key: string }>(loadSuppressionKeysSql())).map((r) => r.key);
+    this.suppressed = rowSuppressor({ ...this.suppression, keys });
+    return keys.length;
+  }
+
+  /** Loads the suppression list and the messageIds received within the de-duplication window (after a restart). */
   async warmUp(now = Date.now()): Promise<number> {
+    await this.loadSuppressions();
     if (this.config.dedupMaxIds === 0) return 0;
     const since = new Date(now - this.config.dedupWindowHours * 3_600_000);
     const rows = await this.store.query<{ source_id: string; message_id: string; at: number }>(
@@ -115,7 +130,12 @@ export class IngestService {
     const waitFor: Promise<void>[] = [];
     const keys: string[] = [];
     let duplicates = 0;
+    let suppressed = 0;
     for (const { messageId, row } of accepted) {
+      if (this.suppressed?.(row)) {
+        suppressed++;
+        continue;
+      }
       const key = RecentIds.key(source.id, messageId);
       const pending = this.inflight.get(key);
       if (pending) {
@@ -137,7 +157,8 @@ export class IngestService {
     );
     await this.commit(rows, quarantine, keys);
     await Promise.all(waitFor);
-    return { received, stored: rows.length, duplicates, rejected };
+    if (suppressed > 0) await this.store.exec(countSuppressedSql(new Date(receivedAt), 'api', suppressed));
+    return { received, stored: rows.length, duplicates, suppressed, rejected };
   }
 
   private async commit(rows: AppendRow[], quarantine: AppendRow[], keys: string[]): Promise<void> {

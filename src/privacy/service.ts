@@ -33,8 +33,10 @@ export interface Token {
   readonly createdAt: string;
 }
 
+/** Who is calling: an API token, a signed-in user, or the CLI's process-local token. */
 export interface Principal {
-  readonly tokenId: string;
+  readonly kind: 'token' | 'user' | 'local';
+  readonly id: string;
   readonly name: string;
   readonly role: string;
 }
@@ -167,7 +169,7 @@ export class AccessService {
     let principal = this.principalsByHash.get(hash);
     if (principal === undefined) {
       const [row] = await this.store.query<TokenRow>(findTokenByHashSql(hash));
-      principal = row ? { tokenId: row.id, name: row.name, role: row.role } : null;
+      principal = row ? { kind: 'token', id: row.id, name: row.name, role: row.role } : null;
       if (this.principalsByHash.size > 10_000) this.principalsByHash.clear();
       this.principalsByHash.set(hash, principal);
     }

@@ -22,7 +22,7 @@ export interface Profile {
   personId: string;
   mergedFrom?: string;
   identifiers: ReadonlyArray<{ kind: string; value: string; hashed: boolean }>;
-  /** Latest known traits, personal fields masked. */
+  /** Latest known traits (personal fields masked for roles without personal-data access). */
   traits: Record<string, unknown>;
   firstSeen: string | null;
   lastSeen: string | null;
@@ -45,16 +45,19 @@ function parseJson(text: unknown): Record<string, unknown> | null {
 }
 
 /**
- * One customer: identifiers, masked traits, activity counts, recent touches and the event
- * timeline (newest first, paged). `personId` may be a person id, or the `anon:<id>` /
- * `user:<id>` pseudo-person of a visitor the identity graph has not linked yet.
+ * One customer: identifiers, traits, activity counts, recent touches and the event timeline
+ * (newest first, paged). Personal fields of traits and event properties are masked unless the
+ * caller may see personal data (`unmasked`). `personId` may be a person id, or the
+ * `anon:<id>` / `user:<id>` pseudo-person of a visitor the identity graph has not linked yet.
  */
 export async function getProfile(
   store: Store,
   identity: IdentityService,
   personId: string,
   page: { limit: number; before?: string | null },
+  options: { unmasked?: boolean } = {},
 ): Promise<Profile> {
+  const mask = (doc: Record<string, unknown> | null) => (doc === null || options.unmasked ? doc : maskTraits(doc));
   let ids: PersonIds;
   let view: Awaited<ReturnType<IdentityService['getPerson']>> = null;
   if (personId.startsWith('anon:')) ids = { userIds: [], anonymousIds: [personId.slice(5)] };
@@ -81,7 +84,7 @@ export async function getProfile(
     personId: id,
     ...(view?.mergedFrom ? { mergedFrom: view.mergedFrom } : {}),
     identifiers: view ? view.identifiers.map(({ kind, value, hashed }) => ({ kind, value, hashed })) : ids.anonymousIds.map((v) => ({ kind: 'anonymous_id', value: v, hashed: false })).concat(ids.userIds.map((v) => ({ kind: 'user_id', value: v, hashed: false }))),
-    traits: maskTraits(view?.traits ?? {}),
+    traits: mask(view?.traits ?? {})!,
     firstSeen: summary.first_seen,
     lastSeen: summary.last_seen,
     events: summary.events,
@@ -109,7 +112,7 @@ export async function getProfile(
         ? { source: (r.campaign_source as string | null) ?? null, medium: (r.campaign_medium as string | null) ?? null, name: (r.campaign_name as string | null) ?? null }
         : null,
       pageUrl: (r.page_url as string | null) ?? null,
-      properties: parseJson(r.properties),
+      properties: mask(parseJson(r.properties)),
     })),
     nextCursor: rows.length === page.limit && last ? String(last.ts_ms) : null,
   };

@@ -1,9 +1,16 @@
 import type { FastifyRequest } from 'fastify';
 import { TributaryError } from '../errors/index.ts';
-import type { AccessService, Principal } from '../privacy/index.ts';
+import type { AccessService, Principal, UserService } from '../privacy/index.ts';
 
-/** The dashboard's session cookie: the API token itself, HttpOnly and SameSite=Strict. */
+/** The dashboard's session cookie: a random session secret (only its keyed hash is stored). */
 export const SESSION_COOKIE = 'tributary_session';
+
+export interface AuthContext {
+  readonly access: AccessService;
+  readonly users: UserService;
+  /** Process-local tokens (the CLI's for a running server), never stored. */
+  readonly localTokens: ReadonlyMap<string, Principal>;
+}
 
 /** The user name of an HTTP Basic Authorization header (write keys travel there), or null. */
 export function basicUser(header: string | undefined): string | null {
@@ -20,20 +27,34 @@ function bearer(header: string | undefined): string | null {
   return token === '' ? null : token;
 }
 
-/** A token's principal: process-local tokens (the CLI's for a running server) first, then stored ones. */
-export async function resolveToken(token: string, access: AccessService, extraTokens: ReadonlyMap<string, Principal>): Promise<Principal | null> {
-  return extraTokens.get(token) ?? (await access.verifyToken(token));
+/** A token's principal: process-local tokens first, then stored ones. */
+export async function resolveToken(token: string, ctx: AuthContext): Promise<Principal | null> {
+  return ctx.localTokens.get(token) ?? (await ctx.access.verifyToken(token));
+}
+
+/** The principal of the request's session cookie, or null. */
+export async function sessionPrincipal(request: FastifyRequest, ctx: AuthContext): Promise<Principal | null> {
+  const secret = request.cookies?.[SESSION_COOKIE];
+  return secret ? ctx.users.resolveSession(secret) : null;
 }
 
 /**
- * Authenticates an API request by its Bearer token, or by the dashboard's session cookie when
- * there is no Authorization header.
+ * Authenticates an API request by its Bearer token (programs), or by the dashboard's session
+ * cookie when there is no Authorization header.
  */
-export async function authenticate(request: FastifyRequest, access: AccessService, extraTokens: ReadonlyMap<string, Principal>): Promise<Principal> {
+export async function authenticate(request: FastifyRequest, ctx: AuthContext): Promise<Principal> {
   const header = request.headers.authorization;
-  const token = header === undefined ? (request.cookies?.[SESSION_COOKIE] ?? null) : bearer(header);
-  if (!token) throw new TributaryError('unauthorized', 'missing credentials: send "Authorization: Bearer <token>" or sign in to the dashboard');
-  const principal = await resolveToken(token, access, extraTokens);
-  if (!principal) throw new TributaryError('unauthorized', header === undefined ? 'session expired or token revoked: sign in again' : 'unknown or revoked token');
+  if (header === undefined) {
+    const principal = await sessionPrincipal(request, ctx);
+    if (principal) return principal;
+    throw new TributaryError(
+      'unauthorized',
+      request.cookies?.[SESSION_COOKIE] ? 'session expired or ended: sign in again' : 'missing credentials: send "Authorization: Bearer <token>" or sign in to the dashboard',
+    );
+  }
+  const token = bearer(header);
+  if (!token) throw new TributaryError('unauthorized', 'missing credentials: send "Authorization: Bearer <token>"');
+  const principal = await resolveToken(token, ctx);
+  if (!principal) throw new TributaryError('unauthorized', 'unknown or revoked token');
   return principal;
 }

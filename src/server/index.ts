@@ -1,3 +1,4 @@
-export { buildApp, type App, type AppDeps } from './app.ts';
+export { buildApp, registeredRoutes, type App, type AppDeps, type RegisteredRoute } from './app.ts';
+export { ROUTE_ACCESS, routeAccess, type Access } from './permissions.ts';
 export { startServer, type RunningServer, type StartOptions } from './runtime.ts';
 export { readServerFile, type ServerFile, SERVER_FILE } from './server-file.ts';

@@ -1,25 +1,38 @@
 import type { Logger } from 'pino';
 import type { DeriveService } from '../channels/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { refreshActivity } from '../analytics/index.ts';
+import { refreshActivity, refreshEventCatalog } from '../analytics/index.ts';
 import type { Store } from '../store/index.ts';
+import { refreshConsent } from '../profiles/index.ts';
+import { applyRetention } from '../privacy/index.ts';
+import { eventsState } from '../ingest/index.ts';
 
 /** What catching up needs: the store and the two services that derive from events. */
 export interface PendingWork {
   readonly store: Store;
   readonly identity: IdentityService;
   readonly derive: DeriveService;
+  /** Days raw events are kept (0 or absent: forever); the server's loop applies it hourly. */
+  readonly retentionDays?: number;
 }
+
+const RETENTION_EVERY_MS = 3_600_000;
 
 /**
  * Brings everything derived from events up to date: identity links, then sessions and touches,
- * then the analytics roll-ups (each step reads what the previous one wrote).
+ * then the analytics roll-ups, the event catalog and consent (each step reads what the previous one wrote).
+ * `newEvents: false` (the caller knows no event was stored or deleted since its last run) skips
+ * identity and sessions: they re-read an overlap of recent events on every run, which after a
+ * bulk load (every event received within minutes) is all of them.
  */
-export async function processPending(work: PendingWork) {
-  const identity = await work.identity.processNewEvents();
-  const derived = await work.derive.processNewEvents();
+export async function processPending(work: PendingWork, options: { newEvents?: boolean } = {}) {
+  const fresh = options.newEvents ?? true;
+  const identity = fresh ? await work.identity.processNewEvents() : null;
+  const derived = fresh ? await work.derive.processNewEvents() : null;
   await refreshActivity(work.store);
-  return { identity, derived };
+  await refreshEventCatalog(work.store);
+  const consentChanges = await refreshConsent(work.store);
+  return { identity, derived, consentChanges };
 }
 
 /**
@@ -31,6 +44,10 @@ export async function processPending(work: PendingWork) {
 export class Processing {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** When retention last ran (it runs at most hourly). */
+  private retainedAt = 0;
+  /** The events' state (`eventsState`) at the start of the last completed run. */
+  private eventsSeen: string | null = null;
 
   constructor(
     private readonly services: PendingWork,
@@ -50,9 +67,17 @@ export class Processing {
   async runNow(): Promise<void> {
     if (this.running) return this.running;
     this.running = (async () => {
-      const { identity, derived } = await processPending(this.services);
-      if (identity.messages > 0 || derived.visitors > 0) {
+      const events = await eventsState(this.services.store);
+      const { identity, derived } = await processPending(this.services, { newEvents: events !== this.eventsSeen });
+      this.eventsSeen = events;
+      if ((identity?.messages ?? 0) > 0 || (derived?.visitors ?? 0) > 0) {
         this.logger.debug({ identity, derived }, 'processed new events');
+      }
+      const days = this.services.retentionDays ?? 0;
+      if (days > 0 && Date.now() - this.retainedAt >= RETENTION_EVERY_MS) {
+        this.retainedAt = Date.now();
+        const removed = await applyRetention(this.services.store, days);
+        if (Object.values(removed).some((n) => n > 0)) this.logger.info({ removed, days }, 'deleted data older than the retention period');
       }
     })().finally(() => {
       this.running = null;

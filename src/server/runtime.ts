@@ -45,8 +45,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const processing = startProcessing(services, logger, options.processingIntervalMs ?? config.processingIntervalMs);
 
   const cliToken = randomBytes(24).toString('base64url');
-  const localTokens = new Map<string, Principal>([[cliToken, { tokenId: 'local-cli', name: 'cli', role: 'admin' }]]);
-  const app = await buildApp({ store, access, ingest, identity: services.identity, logger, localTokens, version: VERSION, trustProxy: config.trustProxy });
+  const localTokens = new Map<string, Principal>([[cliToken, { kind: 'local', id: 'local-cli', name: 'cli', role: 'admin' }]]);
+  const app = await buildApp({
+    store,
+    access,
+    ingest,
+    identity: services.identity,
+    users: services.users,
+    admin: services.admin,
+    erasure: services.erasure,
+    consent: services.consent,
+    accessConfig: config.access,
+    suppression: services.suppression,
+    logger,
+    localTokens,
+    version: VERSION,
+    trustProxy: config.trustProxy,
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

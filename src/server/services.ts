@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import type { Store } from '../store/index.ts';
-import { AccessService } from '../privacy/index.ts';
-import { IngestService } from '../ingest/index.ts';
+import { AccessAdmin, AccessService, consentPolicyOf, hashCredential, UserService, type ConsentPolicy } from '../privacy/index.ts';
+import { IngestService, type SuppressionSettings } from '../ingest/index.ts';
 import { IdentityService, createIdentifierHasher } from '../identity/index.ts';
 import { DEFAULT_DERIVE_OPTIONS, DeriveService } from '../channels/index.ts';
 import { Processing } from './processing.ts';
+import { ErasureService } from '../profiles/index.ts';
 
 export { processPending } from './processing.ts';
 
@@ -16,6 +17,17 @@ export interface Services {
   readonly ingest: IngestService;
   readonly identity: IdentityService;
   readonly derive: DeriveService;
+  readonly users: UserService;
+  /** Users, tokens and write keys, with every change audited. */
+  readonly admin: AccessAdmin;
+  /** What ingestion and imports need to drop messages of erased people. */
+  readonly suppression: SuppressionSettings;
+  /** Erasure and export of a person's data. */
+  readonly erasure: ErasureService;
+  /** Consent categories → purposes, and the defaults for people who never stated consent. */
+  readonly consent: ConsentPolicy;
+  /** Days raw events are kept (0: forever). */
+  readonly retentionDays: number;
 }
 
 export function createServices(store: Store, config: Config, secret: string): Services {
@@ -27,7 +39,17 @@ export function createServices(store: Store, config: Config, secret: string): Se
     hash: createIdentifierHasher(secret),
   });
   const derive = new DeriveService(store, { ...DEFAULT_DERIVE_OPTIONS, sessionTimeoutMinutes: config.sessions.timeoutMinutes });
-  return { store, access, ingest: new IngestService(store, access, config.ingest), identity, derive };
+  const users = new UserService(store, secret, {
+    maxFailures: config.access.loginMaxFailures,
+    lockMinutes: config.access.loginLockMinutes,
+    sessionHours: config.access.sessionHours,
+  });
+  const admin = new AccessAdmin(store, access, users);
+  const suppression = { secret, phoneCountryCode: config.identity.defaultPhoneCountryCode };
+  const ingest = new IngestService(store, access, config.ingest, suppression);
+  const pseudonym = (personId: string) => 'person:' + hashCredential(secret, `audit:person:${personId}`).slice(0, 16);
+  const erasure = new ErasureService(store, createIdentifierHasher(secret), admin.audit, () => ingest.loadSuppressions(), pseudonym);
+  return { store, access, ingest, identity, derive, users, admin, suppression, erasure, consent: consentPolicyOf(config.consent), retentionDays: config.retentionDays };
 }
 
 export function startProcessing(services: Services, logger: Logger, intervalMs?: number): Processing {

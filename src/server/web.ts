@@ -53,4 +53,9 @@ export async function webRoutes(app: FastifyInstance, opts: { webDir: string }):
       res.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+  // The static handler answers the root directory with 403 (index is off), so `/` is the app's page here.
+  const servePage = pageFallback(opts.webDir);
+  app.get('/', (request, reply) => {
+    if (!servePage(request, reply)) reply.callNotFound();
+  });
 }

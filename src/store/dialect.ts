@@ -18,6 +18,11 @@ export interface Dialect {
   timestampFromMs(ms: number): Sql;
   /** LIMIT/OFFSET clause. */
   limit(limit: number, offset?: number): Sql;
+  /**
+   * A column naming each row of a table within one statement, to read a few rows whole after
+   * choosing them on narrow columns (`WHERE <rowId> IN (SELECT …)`).
+   */
+  rowId(): Sql;
 }
 
 function jsonPath(path: readonly string[]): string {
@@ -34,6 +39,7 @@ export const baseDialect: Omit<Dialect, 'name'> = {
   epochMs: (column) => sql`epoch_ms(${column})`,
   timestampFromMs: (ms) => sql`make_timestamp(${Math.round(ms) * 1000})`,
   limit: (limit, offset = 0) => sql`LIMIT ${Math.max(0, Math.floor(limit))} OFFSET ${Math.max(0, Math.floor(offset))}`,
+  rowId: () => raw('rowid'),
 };
 
 export const duckdbDialect: Dialect = { ...baseDialect, name: 'duckdb' };

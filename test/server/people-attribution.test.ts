@@ -24,18 +24,22 @@ afterAll(async () => {
 });
 
 describe('people', () => {
-  it('finds a person by e-mail in any case and shows both devices, masked traits and the timeline', async () => {
+  it('finds a person by e-mail in any case and shows both devices, masked traits (for a marketer) and the timeline', async () => {
     const found = await readJson(await server.api('/api/people?email=jane.doe@example.com'));
     expect(found.personId).toMatch(/^p_/);
-    const profile = await readJson(await server.api(`/api/people/${found.personId}?limit=2`));
+    const { token } = await server.access.createToken('marketing', 'marketer');
+    const asMarketer = (p: string) => fetch(server.url + p, { headers: { authorization: `Bearer ${token}` } });
+    const profile = await readJson(await asMarketer(`/api/people/${found.personId}?limit=2`));
     expect(profile.identifiers.filter((i: { kind: string }) => i.kind === 'anonymous_id').map((i: { value: string }) => i.value).sort()).toEqual(['dev-1', 'dev-2']);
     expect(JSON.stringify(profile)).not.toContain('Jane.Doe@Example.com');
     expect(profile.traits).toMatchObject({ email: 'j•••@example.com', firstName: 'J•••', plan: 'pro' });
     expect(profile.events).toBe(5);
     expect(profile.sessions).toBe(2);
     expect(profile.timeline.map((e: { type: string }) => e.type)).toEqual(['track', 'identify']);
-    const older = await readJson(await server.api(`/api/people/${found.personId}?limit=10&before=${profile.nextCursor}`));
+    const older = await readJson(await asMarketer(`/api/people/${found.personId}?limit=10&before=${profile.nextCursor}`));
     expect(older.timeline.length).toBe(3);
+    // The admin may see personal data.
+    expect((await readJson(await server.api(`/api/people/${found.personId}`))).traits.email).toBe(' Jane.Doe@Example.com ');
   });
 
   it('answers 404 for an unknown person and an unknown e-mail', async () => {

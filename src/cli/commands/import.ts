@@ -106,8 +106,10 @@ function typeOf(type: string | undefined): MessageType | null {
 
 // Without a server ----------------------------------------------------------------------------
 
-async function importDirectly(job: Job, store: Store, secret: string): Promise<ImportCounts> {
-  const service = new ImportService(store, new AccessService(store, secret), job.size < INLINE_FILE_BYTES ? { workers: 0 } : {});
+async function importDirectly(job: Job, store: Store, secret: string, phoneCountryCode: string | undefined): Promise<ImportCounts> {
+  // Messages of erased people are dropped (and counted) like on the API.
+  const suppression = { secret, phoneCountryCode };
+  const service = new ImportService(store, new AccessService(store, secret), job.size < INLINE_FILE_BYTES ? { workers: 0, suppression } : { suppression });
   try {
     if (job.kind === 'spend') return await importSpendDirectly(job, service);
     if (job.format === 'ndjson') return await importNdjsonDirectly(job, service);
@@ -252,7 +254,7 @@ async function runImport(kind: ImportKind, file: string, opts: ImportOptions): P
       () => importThroughServer(job, config.dataDir),
       async (store) => {
         const secret = loadOrCreateSecret(config.dataDir, config.secret);
-        const imported = await importDirectly(job, store, secret);
+        const imported = await importDirectly(job, store, secret, config.identity.defaultPhoneCountryCode);
         // No server to catch up in the background: bring people, sessions and touches up to date now.
         if (imported.stored > 0) await processPending(createServices(store, config, secret));
         return imported;
@@ -262,12 +264,12 @@ async function runImport(kind: ImportKind, file: string, opts: ImportOptions): P
     progress.stop();
     rejectsFile = rejects.close();
   }
-  const summary = { read: counts.read, stored: counts.stored, duplicates: counts.duplicates, rejected: counts.rejected, rejectsFile };
+  const summary = { read: counts.read, stored: counts.stored, duplicates: counts.duplicates, rejected: counts.rejected, suppressed: counts.suppressed, rejectsFile };
   if (opts.json) {
     printJson(summary);
     return;
   }
-  printTable([{ file: job.file, read: counts.read, stored: counts.stored, duplicates: counts.duplicates, rejected: counts.rejected }]);
+  printTable([{ file: job.file, read: counts.read, stored: counts.stored, duplicates: counts.duplicates, rejected: counts.rejected, suppressed: counts.suppressed }]);
   if (rejectsFile) process.stdout.write(`${counts.rejected} rejected — each listed with its line number and reason in ${rejectsFile}\n`);
 }
 

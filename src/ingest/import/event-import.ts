@@ -5,6 +5,7 @@ import type { Store } from '../../store/index.ts';
 import type { MessageType } from '../schema.ts';
 import type { ImportPool } from './import-pool.ts';
 import { insertStagedEventsSql, insertStagedQuarantineSql, upsertImportSql } from './import.sql.ts';
+import { countSuppressedSql, loadSuppressionKeysSql, type SuppressionSettings } from '../suppression.ts';
 import { emptyCounts, type ImportCounts, type ImportTask, type MessageRecord, type RejectSink, type TaskContext, type TaskResult } from './types.ts';
 
 export interface EventImportSpec {
@@ -37,6 +38,7 @@ class Batch {
   staged = 0;
   read = 0;
   rejected = 0;
+  suppressed = 0;
 
   files(): string[] {
     return [...this.eventFiles, ...this.quarantineFiles.map((q) => q.file)];
@@ -80,7 +82,8 @@ export class EventImport {
     this.lineOffset = (spec.firstLine ?? 1) - 1;
   }
 
-  static async start(store: Store, pool: ImportPool, spec: EventImportSpec, onRejects: RejectSink): Promise<EventImport> {
+  static async start(store: Store, pool: ImportPool, spec: EventImportSpec, onRejects: RejectSink, suppression: SuppressionSettings | null = null): Promise<EventImport> {
+    const keys = suppression ? (await store.query<{ key: string }>(loadSuppressionKeysSql())).map((r) => r.key) : [];
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'tributary-import-'));
     const context: TaskContext = {
       dir,
@@ -88,6 +91,7 @@ export class EventImport {
       receivedAt: Date.now(),
       origin: `import:${spec.file}`,
       defaultType: spec.defaultType ?? null,
+      suppression: suppression && keys.length > 0 ? { ...suppression, keys } : null,
     };
     return new EventImport(store, pool, spec, context, onRejects);
   }
@@ -158,9 +162,11 @@ export class EventImport {
     if (r.rejects.length > 0) this.onRejects(offset === 0 ? r.rejects : r.rejects.map((x) => ({ ...x, line: x.line + offset })));
     this.counts.read += r.read;
     this.counts.rejected += r.rejects.length;
+    this.counts.suppressed += r.suppressed;
     const batch = this.batch;
     batch.read += r.read;
     batch.rejected += r.rejects.length;
+    batch.suppressed += r.suppressed;
     if (r.quarantineFile) batch.quarantineFiles.push({ file: r.quarantineFile, lineOffset: offset });
     if (r.eventsFile) {
       batch.eventFiles.push(r.eventsFile);
@@ -192,6 +198,7 @@ export class EventImport {
       const stored = await this.store.transaction(async (tx) => {
         const inserted = batch.eventFiles.length > 0 ? changed(await tx.query(insertStagedEventsSql(batch.eventFiles, this.spec.sourceId, at, batch.repeats))) : 0;
         for (const q of batch.quarantineFiles) await tx.exec(insertStagedQuarantineSql(q.file, q.lineOffset));
+        if (batch.suppressed > 0) await tx.exec(countSuppressedSql(at, 'import', batch.suppressed));
         await tx.exec(
           upsertImportSql({
             id: this.spec.importId,

@@ -6,6 +6,7 @@ import { normalizeMessage, type NormalizeContext } from '../normalize.ts';
 import { payloadText, quarantineRow } from '../quarantine.ts';
 import { LIMITS, type MessageType } from '../schema.ts';
 import { validateMessage } from '../validate.ts';
+import { rowSuppressor } from '../suppression.ts';
 import type { ImportTask, LineReject, TaskContext, TaskResult } from './types.ts';
 
 /**
@@ -84,15 +85,22 @@ class Staged {
   readonly ords: number[] = [];
   read = 0;
   accepted = 0;
+  suppressed = 0;
+  private readonly isSuppressed: ((row: AppendRow) => boolean) | null;
 
   constructor(
     private readonly ctx: TaskContext,
     expectedBytes: number,
   ) {
     this.events = new ByteWriter(expectedBytes);
+    this.isSuppressed = rowSuppressor(ctx.suppression);
   }
 
   accept(ord: number, row: AppendRow): void {
+    if (this.isSuppressed?.(row)) {
+      this.suppressed++;
+      return;
+    }
     this.events.write(csvLine(ord, row));
     this.ids.push(row[0] as string);
     this.ords.push(ord);
@@ -118,6 +126,7 @@ class Staged {
       lines,
       read: this.read,
       accepted: this.accepted,
+      suppressed: this.suppressed,
       eventsFile: write('e', this.events),
       ids: this.ids,
       ords: this.ords,

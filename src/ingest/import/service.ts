@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SuppressionSettings } from '../suppression.ts';
 import { TributaryError } from '../../errors/index.ts';
 import type { AccessService } from '../../privacy/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -76,13 +77,16 @@ export function csvRecordMapper(kind: 'events' | 'customers', header: readonly s
  */
 export class ImportService {
   private readonly pool: ImportPool;
+  /** Drops messages of erased people (the suppression list is read at each import's start). */
+  private readonly suppression: SuppressionSettings | null;
 
   constructor(
     private readonly store: Store,
     private readonly access: AccessService,
-    options: { readonly workers?: number } = {},
+    options: { readonly workers?: number; readonly suppression?: SuppressionSettings } = {},
   ) {
     this.pool = new ImportPool(options.workers ?? defaultImportWorkers());
+    this.suppression = options.suppression ?? null;
   }
 
   /** The source messages are imported into: the given one (must be active) or the first active one. */
@@ -113,7 +117,7 @@ export class ImportService {
       defaultType: run.defaultType ?? null,
       firstLine: run.firstLine,
     };
-    return EventImport.start(this.store, this.pool, spec, onRejects);
+    return EventImport.start(this.store, this.pool, spec, onRejects, this.suppression);
   }
 
   /** NDJSON lines (a request body; `firstLine` numbers its first line). */
@@ -199,7 +203,7 @@ export class ImportService {
       );
       return result;
     });
-    return { read: rows.length, stored, duplicates: repeats + identical, rejected: rejects.length, replaced, rejects };
+    return { read: rows.length, stored, duplicates: repeats + identical, rejected: rejects.length, suppressed: 0, replaced, rejects };
   }
 
   /** Import runs, newest first. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MessageType } from '../schema.ts';
+import type { SuppressionSpec } from '../suppression.ts';
 
 export const IMPORT_KINDS = ['events', 'spend', 'customers'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -10,15 +11,18 @@ export interface ImportCounts {
   stored: number;
   duplicates: number;
   rejected: number;
+  /** Messages of erased people: dropped, counted, never stored. */
+  suppressed: number;
 }
 
-export const emptyCounts = (): ImportCounts => ({ read: 0, stored: 0, duplicates: 0, rejected: 0 });
+export const emptyCounts = (): ImportCounts => ({ read: 0, stored: 0, duplicates: 0, rejected: 0, suppressed: 0 });
 
 export function addCounts(into: ImportCounts, more: ImportCounts): ImportCounts {
   into.read += more.read;
   into.stored += more.stored;
   into.duplicates += more.duplicates;
   into.rejected += more.rejected;
+  into.suppressed += more.suppressed ?? 0;
   return into;
 }
 
@@ -73,6 +77,8 @@ export interface TaskContext {
   readonly origin: string;
   /** Type given to messages without one (`--type`), or null: such messages are rejected. */
   readonly defaultType: MessageType | null;
+  /** The suppression list (erased people), or null when it is empty. */
+  readonly suppression: SuppressionSpec | null;
 }
 
 /** A unit of parsing work for a worker thread (or the event loop for small inputs). */
@@ -92,6 +98,8 @@ export interface TaskResult {
   readonly lines: number;
   readonly read: number;
   readonly accepted: number;
+  /** Messages dropped because they belong to an erased person. */
+  readonly suppressed: number;
   /** Staged events rows (CSV), or null when none were accepted. */
   readonly eventsFile: string | null;
   /** messageId and ord of each staged row, in file order (for de-duplication within the import). */

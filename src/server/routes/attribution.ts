@@ -1,18 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../../store/index.ts';
+import type { Sql, Store } from '../../store/index.ts';
+import type { ConsentPolicy } from '../../privacy/index.ts';
+import { consentAllowsSql } from '../../profiles/index.ts';
 import { attributeFromStore, attributionQuerySchema, compareResults } from '../../attribution/index.ts';
 import { parseQuery } from '../validation.ts';
 
 /** Attribution over the store's journeys: one model or several, and all side by side. */
-export async function attributionRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
+export async function attributionRoutes(app: FastifyInstance, opts: { store: Store; consent: ConsentPolicy }): Promise<void> {
+  // People who refused advertising are not in attribution journeys.
+  const personAllowed = (person: Sql) => consentAllowsSql(opts.store.dialect, 'advertising', opts.consent, person);
   app.get('/api/attribution', async (request) => {
     const query = parseQuery(attributionQuerySchema, request.query);
-    return attributeFromStore(opts.store, query);
+    return attributeFromStore(opts.store, query, { personAllowed });
   });
 
   app.get('/api/attribution/compare', async (request) => {
     const query = parseQuery(attributionQuerySchema, { ...(request.query as object), model: 'all' });
-    const report = await attributeFromStore(opts.store, query);
+    const report = await attributeFromStore(opts.store, query, { personAllowed });
     return { ...report, ...compareResults(report.results) };
   });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Store } from '../../store/index.ts';
 import { listEvents, listQuarantine } from '../../ingest/index.ts';
 import { parseQuery } from '../validation.ts';
+import { can, maskTraits } from '../../privacy/index.ts';
 
 const eventsQuery = z.object({
   type: z.string().optional(),
@@ -22,7 +23,11 @@ const pageQuery = z.object({
 export async function eventRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
   app.get('/api/events', async (request) => {
     const { limit, cursor, ...filter } = parseQuery(eventsQuery, request.query);
-    return listEvents(opts.store, filter, limit, cursor);
+    const page = await listEvents(opts.store, filter, limit, cursor);
+    if (can(request.principal?.role ?? '', 'pii:read')) return page;
+    // Roles without personal-data access see events with personal fields masked.
+    const mask = (doc: Record<string, unknown> | null) => (doc === null ? null : maskTraits(doc));
+    return { ...page, events: page.events.map((e) => ({ ...e, traits: mask(e.traits), properties: mask(e.properties), context: mask(e.context) })) };
   });
 
   app.get('/api/quarantine', async (request) => {

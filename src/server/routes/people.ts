@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { TributaryError } from '../../errors/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
-import { findPersonId, getProfile } from '../../profiles/index.ts';
+import { consentReport, findPersonId, getProfile, personConsent, type ErasureService } from '../../profiles/index.ts';
+import { actorOf } from './admin.ts';
 import { parseQuery } from '../validation.ts';
+import { can, type ConsentPolicy } from '../../privacy/index.ts';
 
 const lookupQuery = z
   .object({ userId: z.string().min(1).optional(), anonymousId: z.string().min(1).optional(), email: z.string().min(1).optional(), phone: z.string().min(1).optional() })
@@ -13,7 +15,7 @@ const lookupQuery = z
 const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().optional() });
 
 /** A customer's profile and timeline; lookup by any identifier (e-mail and phone are hashed first). */
-export async function peopleRoutes(app: FastifyInstance, opts: { store: Store; identity: IdentityService }): Promise<void> {
+export async function peopleRoutes(app: FastifyInstance, opts: { store: Store; identity: IdentityService; erasure: ErasureService; consent: ConsentPolicy }): Promise<void> {
   app.get('/api/people', async (request) => {
     const q = parseQuery(lookupQuery, request.query);
     const personId = await findPersonId(opts.identity, q.userId ? { userId: q.userId } : q.anonymousId ? { anonymousId: q.anonymousId } : q.email ? { email: q.email } : { phone: q.phone! });
@@ -23,6 +25,18 @@ export async function peopleRoutes(app: FastifyInstance, opts: { store: Store; i
 
   app.get<{ Params: { id: string } }>('/api/people/:id', async (request) => {
     const page = parseQuery(pageQuery, request.query);
-    return getProfile(opts.store, opts.identity, request.params.id, page);
+    return getProfile(opts.store, opts.identity, request.params.id, page, { unmasked: can(request.principal?.role ?? '', 'pii:read') });
   });
+
+  // Right of access: everything stored about the person (audited).
+  app.get<{ Params: { id: string } }>('/api/people/:id/export', async (request) => opts.erasure.export(request.params.id, actorOf(request)));
+
+  // Right of erasure: the person's data goes, their identifiers are suppressed (audited).
+  app.delete<{ Params: { id: string } }>('/api/people/:id', async (request) => opts.erasure.erase(request.params.id, actorOf(request)));
+
+  // A person's consent: current preferences, the decision per purpose, the history of changes.
+  app.get<{ Params: { id: string } }>('/api/people/:id/consent', async (request) => personConsent(opts.store, request.params.id, opts.consent));
+
+  // How many people and events each purpose leaves out under the consent policy.
+  app.get('/api/consent/report', async () => consentReport(opts.store, opts.consent));
 }

@@ -5,6 +5,9 @@ import { migration004 } from './migrations/004-spend.ts';
 import { migration005 } from './migrations/005-funnels.ts';
 import { migration006 } from './migrations/006-analytics.ts';
 import { migration007 } from './migrations/007-access.ts';
+import { migration008 } from './migrations/008-erasure.ts';
+import { migration009 } from './migrations/009-consent.ts';
+import { migration010 } from './migrations/010-event-catalog.ts';
 
 /**
  * Versioned schema for the DuckDB engine. Never edit a released migration: add a new one.
@@ -19,4 +22,4 @@ export interface Migration {
 }
 
 /** Every migration in version order; each capability adds its own file under migrations/. */
-export const DUCKDB_MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const DUCKDB_MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];

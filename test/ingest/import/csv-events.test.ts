@@ -60,7 +60,7 @@ describe('tributary import events (CSV)', () => {
   it('imports rows mapped by the header, with CSV line numbers in the rejects', async () => {
     const file = writeInput(dataDir, 'events.csv', CSV + '\n');
     const run = summaryOf(await runCli('import', 'events', file, '--data', dataDir, '--json'));
-    expect(run).toEqual({ read: 7, stored: 3, duplicates: 1, rejected: 3, rejectsFile: `${file}.rejects.ndjson` });
+    expect(run).toEqual({ read: 7, stored: 3, duplicates: 1, rejected: 3, suppressed: 0, rejectsFile: `${file}.rejects.ndjson` });
     expect(readRejects(`${file}.rejects.ndjson`)).toEqual([
       { line: 4, reason: 'event: is required', raw: 'track,,u2,,2024-05-01T10:02:00Z,,,,' },
       { line: 5, reason: 'timestamp: is not a valid calendar date-time', raw: 'identify,,u3,,2024-13-01,,,,' },
@@ -82,7 +82,7 @@ describe('tributary import events (CSV)', () => {
   it('uses --type for rows without a type column, and --format csv for other extensions', async () => {
     const file = writeInput(dataDir, 'signups.txt', 'event,userId,timestamp\nSigned Up,u7,2024-05-02T08:00:00Z\n');
     const run = summaryOf(await runCli('import', 'events', file, '--data', dataDir, '--format', 'csv', '--type', 'track', '--json'));
-    expect(run).toEqual({ read: 1, stored: 1, duplicates: 0, rejected: 0, rejectsFile: null });
+    expect(run).toEqual({ read: 1, stored: 1, duplicates: 0, rejected: 0, suppressed: 0, rejectsFile: null });
     expect(await queryDataDir(dataDir, `SELECT type, event FROM events WHERE user_id = 'u7'`)).toEqual([{ type: 'track', event: 'Signed Up' }]);
   });
 

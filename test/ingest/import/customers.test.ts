@@ -67,7 +67,7 @@ describe('tributary import customers', () => {
     const file = writeInput(dataDir, 'customers.csv', CUSTOMERS + '\n');
     const run = summaryOf(await runCli('import', 'customers', file, '--data', dataDir, '--json'));
     // read counts rows; stored/duplicates count messages (rows 4 gives two, row 7 repeats row 2).
-    expect(run).toEqual({ read: 6, stored: 4, duplicates: 1, rejected: 2, rejectsFile: `${file}.rejects.ndjson` });
+    expect(run).toEqual({ read: 6, stored: 4, duplicates: 1, rejected: 2, suppressed: 0, rejectsFile: `${file}.rejects.ndjson` });
     expect(readRejects(`${file}.rejects.ndjson`)).toEqual([
       { line: 5, reason: 'external_id: is required', raw: ',x@example.com,,,,,,,,,' },
       { line: 6, reason: 'order_date: is not a valid calendar date', raw: 'c3,,,,,,o-3,2024-13-03,10,,' },

@@ -34,7 +34,7 @@ describe('tributary import events (NDJSON, no server)', () => {
   it('stores valid lines, lists rejects with line numbers and reasons, and quarantines them', async () => {
     const file = writeInput(dataDir, 'mixed.ndjson', MIXED);
     const run = await runCli('import', 'events', file, '--data', dataDir, '--json');
-    expect(summaryOf(run)).toEqual({ read: 8, stored: 3, duplicates: 1, rejected: 4, rejectsFile: `${file}.rejects.ndjson` });
+    expect(summaryOf(run)).toEqual({ read: 8, stored: 3, duplicates: 1, rejected: 4, suppressed: 0, rejectsFile: `${file}.rejects.ndjson` });
 
     expect(readRejects(`${file}.rejects.ndjson`)).toEqual([
       { line: 2, reason: 'event: is required', raw: line({ type: 'track', userId: 'u2', messageId: 'm-2' }) },
@@ -80,7 +80,7 @@ describe('tributary import events (NDJSON, no server)', () => {
   it('applies --type to messages without one, and derives ids from the line', async () => {
     const file = writeInput(dataDir, 'typed.ndjson', `${line({ event: 'Signed Up', userId: 'u9', timestamp: T })}\n${line({ name: 'Pricing', anonymousId: 'a9' })}\n`);
     const run = summaryOf(await runCli('import', 'events', file, '--data', dataDir, '--type', 'track', '--source', sourceId, '--json'));
-    expect(run).toEqual({ read: 2, stored: 1, duplicates: 0, rejected: 1, rejectsFile: `${file}.rejects.ndjson` });
+    expect(run).toEqual({ read: 2, stored: 1, duplicates: 0, rejected: 1, suppressed: 0, rejectsFile: `${file}.rejects.ndjson` });
     expect(readRejects(`${file}.rejects.ndjson`)).toEqual([{ line: 2, reason: 'event: is required', raw: line({ name: 'Pricing', anonymousId: 'a9' }) }]);
     const [stored] = await queryDataDir<{ type: string; event: string }>(dataDir, `SELECT type, event FROM events WHERE user_id = 'u9'`);
     expect(stored).toEqual({ type: 'track', event: 'Signed Up' });
@@ -91,8 +91,8 @@ describe('tributary import events (NDJSON, no server)', () => {
     fs.writeFileSync(`${file}.rejects.ndjson`, '{"line":1}\n');
     const run = await runCli('import', 'events', file, '--data', dataDir);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^file\s+read\s+stored\s+duplicates\s+rejected\n/);
-    expect(run.stdout).toMatch(/clean\.ndjson\s+1\s+1\s+0\s+0\n$/);
+    expect(run.stdout).toMatch(/^file\s+read\s+stored\s+duplicates\s+rejected\s+suppressed\n/);
+    expect(run.stdout).toMatch(/clean\.ndjson\s+1\s+1\s+0\s+0\s+0\n$/);
     expect(fs.existsSync(`${file}.rejects.ndjson`)).toBe(false);
   });
 
@@ -149,6 +149,6 @@ describe('tributary import events (NDJSON, no server)', () => {
       child.on('exit', (code) => resolve({ code, stdout }));
     });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ read: 2, stored: 1, duplicates: 0, rejected: 1, rejectsFile: `${file}.rejects.ndjson` });
+    expect(JSON.parse(result.stdout)).toEqual({ read: 2, stored: 1, duplicates: 0, rejected: 1, suppressed: 0, rejectsFile: `${file}.rejects.ndjson` });
   });
 });

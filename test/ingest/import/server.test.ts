@@ -34,7 +34,7 @@ describe('import through a running server', () => {
     lines.push('{broken');
     const file = writeInput(dataDir, 'through.ndjson', lines.join('\n') + '\n');
     const run = summaryOf(await runCli('import', 'events', file, '--data', dataDir, '--json'));
-    expect(run).toEqual({ read: 8001, stored: 7999, duplicates: 0, rejected: 2, rejectsFile: `${file}.rejects.ndjson` });
+    expect(run).toEqual({ read: 8001, stored: 7999, duplicates: 0, rejected: 2, suppressed: 0, rejectsFile: `${file}.rejects.ndjson` });
     expect(readRejects(`${file}.rejects.ndjson`)).toEqual([
       { line: 7000, reason: 'event: is required', raw: JSON.stringify({ type: 'track', userId: 's-7000' }) },
       { line: 8001, reason: expect.stringMatching(/^line: is not valid JSON \(/), raw: '{broken' },

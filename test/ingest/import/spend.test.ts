@@ -50,7 +50,7 @@ describe('tributary import spend', () => {
   it('stores valid rows, rejects bad ones with line numbers, counts repeats as duplicates', async () => {
     const file = writeInput(dataDir, 'spend.csv', SPEND + '\n');
     const run = summaryOf(await runCli('import', 'spend', file, '--data', dataDir, '--json'));
-    expect(run).toEqual({ read: 7, stored: 3, duplicates: 1, rejected: 3, rejectsFile: `${file}.rejects.ndjson` });
+    expect(run).toEqual({ read: 7, stored: 3, duplicates: 1, rejected: 3, suppressed: 0, rejectsFile: `${file}.rejects.ndjson` });
     expect(readRejects(`${file}.rejects.ndjson`)).toEqual([
       { line: 4, reason: 'spend: must not be negative', raw: '2024-05-02,google,brand,-3,1,1,USD' },
       { line: 5, reason: 'date: is not a valid calendar date', raw: '2024-02-30,google,brand,3,1,1,USD' },

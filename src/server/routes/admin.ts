@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AccessAdmin, Actor } from '../../privacy/index.ts';
+import { parseQuery } from '../validation.ts';
+
+const userBody = z.object({
+  email: z.string().min(1),
+  name: z.string().optional(),
+  role: z.string().min(1),
+  password: z.string().min(1, 'give a password'),
+});
+const userPatch = z.object({ role: z.string().min(1).optional(), password: z.string().min(1).optional() }).refine((b) => b.role || b.password, 'give role or password');
+const tokenBody = z.object({ name: z.string().min(1), role: z.string().min(1).default('viewer') });
+const auditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.coerce.number().int().positive().optional(),
+  action: z.string().min(1).optional(),
+  actor: z.string().min(1).optional(),
+});
+
+export function actorOf(request: FastifyRequest): Actor {
+  return { name: request.principal?.name ?? 'unknown', ip: request.ip };
+}
+
+/** Users, API tokens, write-key rotation and revocation, and the audit log (admin only). */
+export async function adminRoutes(app: FastifyInstance, opts: { admin: AccessAdmin }): Promise<void> {
+  const { admin } = opts;
+  app.get('/api/users', async () => ({ users: await admin.listUsers() }));
+  app.post('/api/users', async (request, reply) => {
+    const body = parseQuery(userBody, request.body);
+    reply.status(201);
+    return { user: await admin.addUser(actorOf(request), body) };
+  });
+  app.patch<{ Params: { email: string } }>('/api/users/:email', async (request) => {
+    const body = parseQuery(userPatch, request.body);
+    let user = null;
+    if (body.role) user = await admin.setUserRole(actorOf(request), request.params.email, body.role);
+    if (body.password) await admin.setUserPassword(actorOf(request), request.params.email, body.password);
+    return { user: user ?? (await admin.users.find(request.params.email)) };
+  });
+  app.delete<{ Params: { email: string } }>('/api/users/:email', async (request) => ({ removed: await admin.removeUser(actorOf(request), request.params.email) }));
+
+  app.get('/api/tokens', async () => ({ tokens: await admin.listTokens() }));
+  app.post('/api/tokens', async (request, reply) => {
+    const body = parseQuery(tokenBody, request.body);
+    reply.status(201);
+    return await admin.createToken(actorOf(request), body.name, body.role);
+  });
+  app.delete<{ Params: { id: string } }>('/api/tokens/:id', async (request) => {
+    await admin.revokeToken(actorOf(request), request.params.id);
+    return { revoked: request.params.id };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/sources/:id/rotate', async (request) => admin.rotateSourceKey(actorOf(request), request.params.id));
+  app.delete<{ Params: { id: string } }>('/api/sources/:id', async (request) => ({ source: await admin.revokeSource(actorOf(request), request.params.id) }));
+
+  app.get('/api/audit', async (request) => {
+    const q = parseQuery(auditQuery, request.query);
+    return { entries: await admin.audit.list({ limit: q.limit, before: q.before ?? null, action: q.action ?? null, actor: q.actor ?? null }) };
+  });
+}
