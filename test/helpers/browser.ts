@@ -12,7 +12,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { makeTestDataDir, removeTestDataDir, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from './server.ts';
 import { runCli } from './cli.ts';
 
@@ -48,10 +48,12 @@ function newestMtime(dir: string): number {
 function ensureWebBuilt(): void {
   const index = path.join(WEB_DIR, 'index.html');
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  if (built >= newestMtime(path.join(ROOT, 'src', 'web'))) return;
+  // The funnel page shares the funnel grammar with the server (src/analytics/funnels-definition.ts).
+  const sources = () => Math.max(newestMtime(path.join(ROOT, 'src', 'web')), fs.statSync(path.join(ROOT, 'src', 'analytics', 'funnels-definition.ts')).mtimeMs);
+  if (built >= sources()) return;
   withLock(path.join(os.tmpdir(), 'tributary-web-build.lock'), () => {
     const again = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-    if (again >= newestMtime(path.join(ROOT, 'src', 'web'))) return;
+    if (again >= sources()) return;
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], {
       cwd: ROOT,
       stdio: 'inherit',
@@ -139,8 +141,24 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
+export interface DashboardOptions {
+  /** Sign in with the admin token (default true). */
+  readonly signIn?: boolean;
+  /** The page the sign-in link opens (default `/`); the dashboard shows it once signed in. */
+  readonly signInAt?: string;
+  readonly viewport?: { width: number; height: number };
+}
+
+/** Records page errors and API calls that failed on the server in `problems`. */
+function recordProblems(page: Page, problems: string[]): void {
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('response', (res) => {
+    if (res.url().includes('/api/') && res.status() >= 500) problems.push(`${res.status()} ${res.url()}`);
+  });
+}
+
 /** Starts a server on a copy of the world, opens Chromium at 1280×800 and signs in. */
-export async function openDashboard(options: { signIn?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Dashboard> {
+export async function openDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
   ensureWebBuilt();
   const world = await ensureWorld();
   const parent = makeTestDataDir();
@@ -152,12 +170,9 @@ export async function openDashboard(options: { signIn?: boolean; viewport?: { wi
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, baseURL: server.url });
   const page = await context.newPage();
   const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('response', (res) => {
-    if (res.url().includes('/api/') && res.status() >= 500) problems.push(`${res.status()} ${res.url()}`);
-  });
+  recordProblems(page, problems);
   if (options.signIn !== false) {
-    await page.goto(`/#token=${TEST_ADMIN_TOKEN}`);
+    await page.goto(`${options.signInAt ?? '/'}#token=${TEST_ADMIN_TOKEN}`);
     await page.locator('nav[aria-label="Pages"]').waitFor({ timeout: 20_000 });
   }
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -184,6 +199,55 @@ export async function openDashboard(options: { signIn?: boolean; viewport?: { wi
       removeTestDataDir(parent);
     },
   };
+}
+
+/**
+ * One dashboard for a test file: opened (then `prepare`d) before the file's first test and closed
+ * after its last. The object returned reads through to it, so tests use it as the dashboard
+ * itself; before `beforeAll` has run there is none, and reading it throws.
+ */
+export function openDashboardForFile(options: DashboardOptions = {}, prepare?: (d: Dashboard) => Promise<void>): Dashboard {
+  let opened: Dashboard | undefined;
+  beforeAll(async () => {
+    opened = await openDashboard(options);
+    await prepare?.(opened);
+  }, 300_000);
+  afterAll(async () => {
+    await opened?.close();
+  });
+  const current = (): Dashboard => {
+    if (!opened) throw new Error('the dashboard opens in beforeAll: use it inside tests and hooks');
+    return opened;
+  };
+  // Every member of the dashboard read at use time (its methods need no `this`).
+  return new Proxy({} as Dashboard, { get: (_, key) => Reflect.get(current(), key) });
+}
+
+/** The screen of the phone-width checks, in CSS pixels. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 } as const;
+
+/**
+ * Checks that a dashboard page fits a phone screen. Opens a phone-size page in its own context
+ * (signed in with the dashboard's session cookie, its errors added to `d.problems`), lets `visit`
+ * go to the page and wait for its content, then asserts that neither the body nor anything
+ * escaping it (absolutely placed text widens only the document) is wider than the screen, and
+ * that the text is clean. Saves the screenshot `screenshot`.png and closes the page.
+ */
+export async function expectFitsPhone(d: Dashboard, screenshot: string, visit: (page: Page) => Promise<void>): Promise<void> {
+  const context = await d.browser.newContext({ viewport: PHONE_VIEWPORT, baseURL: d.server.url });
+  try {
+    await context.addCookies(await d.context.cookies());
+    const page = await context.newPage();
+    recordProblems(page, d.problems);
+    await visit(page);
+    const [body, doc, inner] = await page.evaluate<[number, number, number]>('[document.body.scrollWidth, document.documentElement.scrollWidth, window.innerWidth]');
+    expect(body, 'body wider than the screen').toBeLessThanOrEqual(inner);
+    expect(doc, 'document wider than the screen').toBeLessThanOrEqual(inner);
+    await assertCleanText(page);
+    await d.screenshot(screenshot, page);
+  } finally {
+    await context.close();
+  }
 }
 
 /** Waits until the named chart has drawn data points and returns how many. */

@@ -14,8 +14,8 @@ describe('dashboard shell', () => {
   it('sends an unauthenticated visit to the login page, whatever page was asked for', async () => {
     const { page } = d;
     await page.goto('/channels?range=7d');
-    await expect(page.getByRole('heading', { name: 'Sign in to Tributary' })).toBeTruthy();
-    await page.getByLabel('API token').waitFor();
+    await page.getByRole('heading', { name: 'Sign in to Tributary' }).waitFor();
+    await page.locator('#email').waitFor();
     expect(await page.locator('nav[aria-label="Pages"]').count()).toBe(0);
     // The API itself refuses the page's data without the session cookie.
     const res = await page.request.get('/api/kpis');
@@ -26,10 +26,11 @@ describe('dashboard shell', () => {
   it('says what was wrong with a bad token and signs in with a good one, back to the page asked for', async () => {
     const { page } = d;
     await page.goto('/channels?range=7d');
-    await page.getByLabel('API token').fill('trb_wrong');
+    await page.getByRole('radio', { name: 'API token' }).check();
+    await page.locator('#token').fill('trb_wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('unknown or revoked token');
-    await page.getByLabel('API token').fill(TEST_ADMIN_TOKEN);
+    await page.locator('#token').fill(TEST_ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('nav[aria-label="Pages"]').waitFor();
     expect(new URL(page.url()).pathname).toBe('/channels');
@@ -55,10 +56,33 @@ describe('dashboard shell', () => {
 
   it('signs out, and the session cookie no longer opens the API', async () => {
     const { page } = d;
+    const cookie = (await d.context.cookies()).find((c) => c.name === 'tributary_session')!;
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('API token').waitFor();
+    await page.locator('#email').waitFor();
     expect((await page.request.get('/api/kpis')).status()).toBe(401);
+    // The old cookie value is dead on the server too, not just removed from the browser.
+    const replay = await fetch(`${d.server.url}/api/kpis`, { headers: { cookie: `tributary_session=${cookie.value}` } });
+    expect(replay.status).toBe(401);
   });
+
+  it('signs a user in with e-mail and password, and says so plainly when the password is wrong', async () => {
+    const { page } = d;
+    await d.server.services.admin.addUser({ name: 'test' }, { email: 'viewer@example.com', role: 'viewer', password: 'viewer passphrase' });
+    await page.goto('/');
+    await page.locator('#email').fill('viewer@example.com');
+    await page.locator('#password').fill('not the passphrase');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('wrong e-mail or password');
+    await page.locator('#password').fill('viewer passphrase');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('nav[aria-label="Pages"]').waitFor();
+    expect(await page.locator('.who').innerText()).toBe('viewer@example.com');
+    // A viewer reads dashboards but not person-level data.
+    expect((await page.request.get('/api/kpis')).status()).toBe(200);
+    expect((await page.request.get('/api/events')).status()).toBe(403);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('#email').waitFor();
+  }, 90_000);
 
   it('serves the app for deep links and keeps API 404s as JSON', async () => {
     const html = await fetch(`${d.server.url}/journeys?range=90d`, { headers: { accept: 'text/html' } });

@@ -3,9 +3,14 @@ import { apiFetch } from './client.ts';
 
 export interface SessionInfo {
   readonly authenticated: boolean;
+  readonly kind?: 'user' | 'token';
   readonly name?: string;
   readonly role?: string;
+  /** What the role may do (e.g. `people:read`): pages hide what it cannot use. */
+  readonly permissions?: readonly string[];
 }
+
+export type Credentials = { readonly email: string; readonly password: string } | { readonly token: string };
 
 /** GET /api/session: who is signed in (the cookie is HttpOnly, so only the server can tell). */
 export function useSession() {
@@ -19,8 +24,8 @@ export function useSessionActions() {
   // observed by the shell, so it is updated in place rather than removed).
   const forgetData = () => client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
   return {
-    async login(token: string): Promise<SessionInfo> {
-      const info = await apiFetch<SessionInfo>('/api/session', { method: 'POST', body: { token } });
+    async login(credentials: Credentials): Promise<SessionInfo> {
+      const info = await apiFetch<SessionInfo>('/api/session', { method: 'POST', body: credentials });
       forgetData();
       client.setQueryData(['session'], info);
       return info;
@@ -31,4 +36,10 @@ export function useSessionActions() {
       client.setQueryData(['session'], { authenticated: false });
     },
   };
+}
+
+/** Whether the signed-in role holds a permission (the server enforces it either way). */
+export function usePermission(permission: string): boolean {
+  const session = useSession();
+  return session.data?.permissions?.includes(permission) ?? false;
 }

@@ -19,6 +19,7 @@ export function DataTable<Row>({
   rowKey,
   initialSort,
   onRowClick,
+  footer,
 }: {
   name: string;
   caption: string;
@@ -27,6 +28,8 @@ export function DataTable<Row>({
   rowKey: (row: Row) => string;
   initialSort?: { key: string; desc: boolean };
   onRowClick?: (row: Row) => void;
+  /** Rows kept below the sorted body (e.g. totals), as <tr> elements. */
+  footer?: ReactNode;
 }) {
   const [sort, setSort] = useState(initialSort ?? null);
   const sorted = useMemo(() => {
@@ -74,6 +77,7 @@ export function DataTable<Row>({
             </tr>
           ))}
         </tbody>
+        {footer ? <tfoot>{footer}</tfoot> : null}
       </table>
     </div>
   );

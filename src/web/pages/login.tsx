@@ -1,23 +1,29 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
-import { useSessionActions } from '../api/session.ts';
+import { useSessionActions, type Credentials } from '../api/session.ts';
+
+type Mode = 'password' | 'token';
 
 /**
- * Sign in with an API token (printed by `tributary init` and `npm run demo`). A link of the form
- * `/#token=…` signs in at once and removes the token from the address bar.
+ * Sign in with e-mail and password (users: `tributary users add`), or with an API token
+ * (printed by `tributary init` and `npm run demo`). A link of the form `/#token=…` signs in at
+ * once and removes the token from the address bar.
  */
 export function LoginPage({ next }: { next: string }) {
   const [, navigate] = useLocation();
   const { login } = useSessionActions();
+  const [mode, setMode] = useState<Mode>('password');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const submit = async (value: string) => {
+  const submit = async (credentials: Credentials) => {
     setBusy(true);
     setError(null);
     try {
-      await login(value);
+      await login(credentials);
       navigate(next === '/login' ? '/' : next, { replace: true });
     } catch (err) {
       setError((err as Error).message);
@@ -30,30 +36,54 @@ export function LoginPage({ next }: { next: string }) {
     const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
     if (!match) return;
     history.replaceState(null, '', window.location.pathname + window.location.search);
-    void submit(decodeURIComponent(match[1]));
+    setMode('token');
+    void submit({ token: decodeURIComponent(match[1]) });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    void submit(token);
+    void submit(mode === 'password' ? { email, password } : { token });
   };
+  const incomplete = mode === 'password' ? email.trim() === '' || password === '' : token.trim() === '';
 
   return (
     <main className="login" id="main">
       <form onSubmit={onSubmit} aria-labelledby="login-title" className="card">
         <h1 id="login-title">Sign in to Tributary</h1>
-        <p className="muted">
-          Paste an API token. <code>tributary init</code> and <code>npm run demo</code> print one; <code>tributary serve</code> shows the admin token on first start.
-        </p>
-        <label htmlFor="token">API token</label>
-        <input id="token" name="token" type="password" autoComplete="current-password" value={token} onChange={(e) => setToken(e.target.value)} required autoFocus />
+        <div role="radiogroup" aria-label="Sign in with" className="segmented">
+          {(['password', 'token'] as const).map((m) => (
+            <label key={m}>
+              <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
+              {m === 'password' ? 'E-mail and password' : 'API token'}
+            </label>
+          ))}
+        </div>
+        {mode === 'password' ? (
+          <>
+            <label htmlFor="email">E-mail</label>
+            <input id="email" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required autoFocus />
+            <label htmlFor="password">Password</label>
+            <input id="password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+            <p className="muted">
+              An administrator adds users with <code>tributary users add --email you@example.com --role analyst</code>.
+            </p>
+          </>
+        ) : (
+          <>
+            <label htmlFor="token">API token</label>
+            <input id="token" name="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} required autoFocus />
+            <p className="muted">
+              <code>tributary init</code> and <code>npm run demo</code> print an admin token; <code>tributary tokens create</code> makes more.
+            </p>
+          </>
+        )}
         {error ? (
           <p role="alert" className="error-text">
             {error}
           </p>
         ) : null}
-        <button type="submit" className="primary" disabled={busy || token.trim() === ''}>
+        <button type="submit" className="primary" disabled={busy || incomplete}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

@@ -1,0 +1,45 @@
+import { useQuery } from '@tanstack/react-query';
+import type { AttributionQuery, attributeFromStore, compareResults, ModelName } from '../../attribution/index.ts';
+import { apiFetch } from './client.ts';
+
+/**
+ * The models GET /api/attribution/compare runs (src/attribution/service.ts DEFAULT_MODELS): every
+ * model but custom weights, Shao & Li and Fractribution, which /api/attribution runs one at a time.
+ * MODEL_INFO (components/attribution-models.tsx) describes each one and lists them in order.
+ */
+export type CompareModel = Exclude<ModelName, 'custom-weights' | 'shao-li' | 'fractribution'>;
+
+/** Journey labels the attribution groups touches by (`by=`); source / medium has no spend. */
+export type AttributionGrouping = NonNullable<AttributionQuery['by']>;
+
+/** One channel's (or campaign's) credit under one model, joined with spend over the same period. */
+export type { ReportChannel as AttributionChannel, ReportResult as AttributionModelResult } from '../../attribution/index.ts';
+
+/** GET /api/attribution/compare: every model's result, and conversions side by side (the route spreads both). */
+export type AttributionComparison = Awaited<ReturnType<typeof attributeFromStore>> & ReturnType<typeof compareResults>;
+
+export interface AttributionParams {
+  readonly from: string;
+  /** Last day, inclusive. */
+  readonly to: string;
+  /** e.g. "30d". */
+  readonly lookback: string;
+  /** Markov order, 1–4. */
+  readonly order: number;
+  /** Count journeys that did not convert (Markov's null paths). */
+  readonly nulls: boolean;
+  readonly by: AttributionGrouping;
+  /** Time-decay half-life, e.g. "7d". */
+  readonly halfLife: string;
+}
+
+/** GET /api/attribution/compare for the range and settings (the page picks which models to show). */
+export function useAttributionCompare(params: AttributionParams) {
+  return useQuery({
+    queryKey: ['attribution', 'compare', params],
+    queryFn: ({ signal }) => apiFetch<AttributionComparison>('/api/attribution/compare', { params: { ...params }, signal }),
+    // Keep the last answer on screen while settings change, but not across groupings: channel rows
+    // under a campaign heading would mislead.
+    placeholderData: (previous, previousQuery) => ((previousQuery?.queryKey[2] as AttributionParams | undefined)?.by === params.by ? previous : undefined),
+  });
+}

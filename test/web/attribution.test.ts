@@ -1,0 +1,235 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
+import { assertCleanText, chartPoints, expectFitsPhone, openDashboardForFile } from '../helpers/browser.ts';
+
+interface Channel {
+  channel: string;
+  conversions: number;
+  value: number;
+  spend: number | null;
+  costPerConversion: number | null;
+  roas: number | null;
+}
+interface Comparison {
+  conversion: string;
+  channels: string[];
+  models: string[];
+  results: Array<{ model: string; totalConversions: number; unattributed: { conversions: number }; channels: Channel[] }>;
+}
+
+/** Page loads wait on several analytics calls; a busy 2-core machine needs more than the default. */
+const TEST_TIMEOUT = 90_000;
+
+// Signs in on this page's own address: the server answers `/` itself with 403 (a directory).
+const d = openDashboardForFile({ signInAt: '/attribution' });
+const latencies: string[] = [];
+
+/** The API's answer for exactly the query the page sent, timed. */
+async function apiLike(url: string): Promise<Comparison> {
+  const u = new URL(url);
+  const started = performance.now();
+  const body = await d.api<Comparison>(u.pathname + u.search);
+  latencies.push(`${(performance.now() - started).toFixed(0)} ms  GET ${u.pathname}${u.search}`);
+  return body;
+}
+
+/** Waits for the page's next comparison answer whose query matches. */
+function nextCompare(page: Page, match: (q: URLSearchParams) => boolean = () => true): Promise<Response> {
+  return page.waitForResponse((r) => r.url().includes('/api/attribution/compare') && match(new URL(r.url()).searchParams) && r.ok(), { timeout: 30_000 });
+}
+
+/** "$1,234.50" / "38.1" / "3.24×" → number; "—" → null. */
+function parseShown(text: string): number | null {
+  const t = text.trim();
+  if (t === '—') return null;
+  const n = Number(t.replace(/[$,×\s]/g, ''));
+  if (!Number.isFinite(n)) throw new Error(`not a number on the page: "${text}"`);
+  return n;
+}
+
+type Cells = Record<string, Record<string, string>>;
+/** Table cells: label → "model:metric" (and "spend") → text. */
+function readTable(page: Page): Promise<Cells> {
+  // A string: the test project has no DOM types.
+  return page.evaluate<Cells>(`(() => {
+    const out = {};
+    for (const tr of document.querySelectorAll('table[data-table="attribution"] tbody tr')) {
+      const row = (out[tr.dataset.label] = {});
+      for (const td of tr.querySelectorAll('td')) row[td.dataset.model ? td.dataset.model + ':' + td.dataset.metric : td.dataset.metric] = td.textContent;
+    }
+    return out;
+  })()`);
+}
+
+/** Every shown cell of the chosen models equals the API's number to display rounding. */
+function expectTableMatches(cells: Cells, api: Comparison, models: string[]): void {
+  expect(Object.keys(cells).sort()).toEqual([...api.channels].sort());
+  for (const model of models) {
+    const result = api.results.find((r) => r.model === model)!;
+    for (const label of api.channels) {
+      const c = result.channels.find((x) => x.channel === label);
+      const row = cells[label];
+      expect(Math.abs(parseShown(row[`${model}:conversions`])! - (c?.conversions ?? 0)), `${model} ${label} conversions`).toBeLessThanOrEqual(0.05 + 1e-9);
+      const value = c?.value ?? 0;
+      expect(Math.abs(parseShown(row[`${model}:value`])! - value), `${model} ${label} value`).toBeLessThanOrEqual(Math.abs(value) >= 1000 ? 0.5 : 0.005);
+      const roas = parseShown(row[`${model}:roas`]);
+      if (c?.roas === null || c?.roas === undefined) expect(roas).toBeNull();
+      else expect(roas).toBeCloseTo(c.roas, 2);
+      const cpa = parseShown(row[`${model}:costPerConversion`]);
+      if (c?.costPerConversion === null || c?.costPerConversion === undefined) expect(cpa).toBeNull();
+      else expect(Math.abs(cpa! - c.costPerConversion)).toBeLessThanOrEqual(c.costPerConversion >= 1000 ? 0.5 : 0.005);
+    }
+  }
+}
+
+const pointsOf = async (page: Page) => Number(await page.locator('[data-chart="attribution-models"]').getAttribute('data-points'));
+
+afterAll(() => {
+  if (latencies.length) console.log(`attribution API latencies on the test world:\n  ${latencies.join('\n  ')}`);
+});
+
+describe('attribution page', () => {
+  let first: Comparison;
+  let firstUrl: string;
+
+  it('compares the default models per channel, chart and table equal to the API', async () => {
+    const { page } = d;
+    const answered = nextCompare(page);
+    await page.goto('/attribution?range=30d');
+    await page.getByRole('heading', { level: 1, name: 'Attribution' }).waitFor();
+    const response = await answered;
+    firstUrl = response.url();
+    const q = new URL(firstUrl).searchParams;
+    expect(Object.fromEntries(q)).toMatchObject({ lookback: '30d', order: '1', nulls: 'true', by: 'channel', halfLife: '7d' });
+    expect(q.get('to')).toBe(new Date().toISOString().slice(0, 10));
+    first = await apiLike(firstUrl);
+    expect(first.channels.length).toBeGreaterThan(3);
+    expect(first.results[0].totalConversions).toBeGreaterThan(0);
+
+    const models = ['first', 'last', 'linear', 'markov'];
+    expect(await chartPoints(page, 'attribution-models')).toBe(first.channels.length * models.length);
+    await page.locator('table[data-table="attribution"] tbody tr').first().waitFor();
+    expectTableMatches(await readTable(page), first, models);
+    // Spend is per channel, the same in every model's view.
+    const cells = await readTable(page);
+    for (const c of first.results[0].channels) {
+      const shown = parseShown(cells[c.channel].spend);
+      if (c.spend !== null) expect(Math.abs(shown! - c.spend)).toBeLessThanOrEqual(c.spend >= 1000 ? 0.5 : 0.005);
+    }
+    expect(await page.locator('[data-kpi="conversions"]').innerText()).toBe(String(first.results[0].totalConversions));
+    await assertCleanText(page);
+  }, TEST_TIMEOUT);
+
+  it('switching models changes the bars and the table columns', async () => {
+    const { page } = d;
+    const n = first.channels.length;
+    await page.getByRole('checkbox', { name: 'Markov' }).uncheck();
+    await expect.poll(() => pointsOf(page)).toBe(n * 3);
+    expect(await page.locator('td[data-model="markov"]').count()).toBe(0);
+
+    // last → first only: the bars are first touch's, and they differ from last touch's.
+    await page.getByRole('checkbox', { name: 'Last touch' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Linear' }).uncheck();
+    await expect.poll(() => pointsOf(page)).toBe(n);
+    expect(await page.locator('td[data-model="last"]').count()).toBe(0);
+    expectTableMatches(await readTable(page), first, ['first']);
+    const firstTouch = first.results.find((r) => r.model === 'first')!.channels;
+    const lastTouch = first.results.find((r) => r.model === 'last')!.channels;
+    expect(firstTouch.map((c) => c.conversions)).not.toEqual(first.channels.map((ch) => lastTouch.find((c) => c.channel === ch)?.conversions ?? 0));
+
+    await page.getByRole('checkbox', { name: 'Shapley' }).check();
+    await page.getByRole('checkbox', { name: 'Markov' }).check();
+    await expect.poll(() => pointsOf(page)).toBe(n * 3);
+    expectTableMatches(await readTable(page), first, ['first', 'markov', 'shapley']);
+    expect(new URL(page.url()).searchParams.get('models')).toBe('first,markov,shapley');
+
+    // Value instead of conversions: same bars count, the chart says what it shows.
+    await page.getByRole('radio', { name: 'Value' }).check();
+    await expect.poll(() => page.locator('[data-chart="attribution-models"]').getAttribute('aria-label')).toContain('Attributed value');
+    expect(await pointsOf(page)).toBe(n * 3);
+  }, TEST_TIMEOUT);
+
+  it('refetches with the chosen Markov order, and the table shows that answer', async () => {
+    const { page } = d;
+    const answered = nextCompare(page, (q) => q.get('order') === '3');
+    await page.getByLabel('Markov order').selectOption('3');
+    const order3 = await apiLike((await answered).url());
+    const markov1 = first.results.find((r) => r.model === 'markov')!.channels;
+    const markov3 = order3.results.find((r) => r.model === 'markov')!.channels;
+    expect(markov3.some((c) => Math.abs(c.conversions - (markov1.find((x) => x.channel === c.channel)?.conversions ?? 0)) > 0.05)).toBe(true);
+    await expect.poll(async () => parseShown((await readTable(page))[markov3[0].channel]['markov:conversions'])).toBeCloseTo(markov3[0].conversions, 1);
+    expectTableMatches(await readTable(page), order3, ['first', 'markov', 'shapley']);
+  }, TEST_TIMEOUT);
+
+  it('refetches with the lookback window and null paths setting', async () => {
+    const { page } = d;
+    let answered = nextCompare(page, (q) => q.get('lookback') === '14d' && q.get('order') === '3');
+    await page.getByLabel('Lookback window').selectOption('14d');
+    const short = await apiLike((await answered).url());
+    await expect.poll(async () => Object.keys(await readTable(page)).sort()).toEqual([...short.channels].sort());
+    await expect.poll(async () => {
+      try {
+        expectTableMatches(await readTable(page), short, ['first', 'markov', 'shapley']);
+        return true;
+      } catch {
+        return false;
+      }
+    }).toBe(true);
+
+    answered = nextCompare(page, (q) => q.get('nulls') === 'false' && q.get('lookback') === '14d');
+    await page.getByLabel('Null paths').selectOption('no');
+    const noNulls = await apiLike((await answered).url());
+    await expect.poll(async () => {
+      try {
+        expectTableMatches(await readTable(page), noNulls, ['markov']);
+        return true;
+      } catch {
+        return false;
+      }
+    }).toBe(true);
+  }, TEST_TIMEOUT);
+
+  it('groups by campaign, with campaign spend', async () => {
+    const { page } = d;
+    const answered = nextCompare(page, (q) => q.get('by') === 'campaign');
+    await page.getByLabel('Group by').selectOption('campaign');
+    const byCampaign = await apiLike((await answered).url());
+    await expect.poll(async () => Object.keys(await readTable(page)).sort(), { timeout: 30_000 }).toEqual([...byCampaign.channels].sort());
+    expectTableMatches(await readTable(page), byCampaign, ['first', 'markov', 'shapley']);
+    expect(byCampaign.results[0].channels.some((c) => (c.spend ?? 0) > 0)).toBe(true);
+    await chartPoints(page, 'attribution-models');
+    expect(await pointsOf(page)).toBe(byCampaign.channels.length * 3);
+  }, TEST_TIMEOUT);
+
+  it('explains every model in plain words', async () => {
+    const { page } = d;
+    await page.getByText('How each model assigns credit').click();
+    const terms = await page.locator('.model-notes dt').allInnerTexts();
+    expect(terms).toHaveLength(11);
+    expect(terms).toContain('Markov');
+    expect(await page.locator('.model-notes dd').first().isVisible()).toBe(true);
+  }, TEST_TIMEOUT);
+
+  it('saves a screenshot, with no broken text and no failed calls', async () => {
+    const { page } = d;
+    const answered = nextCompare(page, (q) => q.get('by') === 'channel' && q.get('order') === '1');
+    await page.goto('/attribution?range=30d');
+    await answered;
+    await chartPoints(page, 'attribution-models');
+    await page.getByText('How each model assigns credit').click();
+    await page.waitForTimeout(800); // the charts' entry animation
+    await assertCleanText(page);
+    await d.screenshot('attribution');
+    expect(d.problems).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  it('fits a phone screen without sideways scrolling of the page', async () => {
+    await expectFitsPhone(d, 'attribution-phone', async (page) => {
+      await page.goto('/attribution?range=30d');
+      await chartPoints(page, 'attribution-models');
+      await page.locator('table[data-table="attribution"]').waitFor();
+      await page.waitForTimeout(800); // the charts' entry animation
+    });
+    expect(d.problems).toEqual([]);
+  }, TEST_TIMEOUT);
+});
