@@ -83,6 +83,16 @@ describe('administration over HTTP', () => {
     expect((await fetch(`${server.url}/api/kpis`, { headers: { authorization: `Bearer ${created.token}` } })).status).toBe(401);
   });
 
+  it('audits changes to conversion definitions and saved funnels', async () => {
+    expect((await admin('/api/conversions', 'POST', { name: 'Signup', event: 'Signed Up' })).status).toBe(201);
+    expect((await admin('/api/funnels/saved', 'POST', { name: 'checkout', definition: { steps: ['Product Viewed', 'Order Completed'] } })).status).toBe(200);
+    expect((await admin('/api/funnels/saved/checkout', 'DELETE')).status).toBe(200);
+    expect((await admin('/api/conversions/Signup', 'DELETE')).status).toBe(204);
+    const actions = async (family: string) => (await readJson(await admin(`/api/audit?action=${family}`))).entries.map((e: { action: string; target: string }) => `${e.action} ${e.target}`);
+    expect(await actions('conversion')).toEqual(['conversion.remove Signup', 'conversion.save Signup']);
+    expect(await actions('funnel')).toEqual(['funnel.delete checkout', 'funnel.save checkout']);
+  });
+
   it('says what is wrong with a bad request', async () => {
     const res = await admin('/api/users', 'POST', { email: 'x@example.com', role: 'owner', password: 'some passphrase' });
     expect(res.status).toBe(400);

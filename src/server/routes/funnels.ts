@@ -13,6 +13,8 @@ import {
   saveFunnel,
 } from '../../analytics/index.ts';
 import { parseQuery } from '../validation.ts';
+import type { AuditLog } from '../../privacy/index.ts';
+import { actorOf } from './admin.ts';
 
 const saveBody = z.object({ name: SAVED_NAME, definition: z.unknown() }).strict();
 
@@ -27,7 +29,7 @@ function droppedInput(input: unknown): { page: z.output<typeof droppedPageSchema
  * funnel by name (`saved=…`, other fields override it); the people who dropped after a step;
  * saved definitions.
  */
-export async function funnelRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
+export async function funnelRoutes(app: FastifyInstance, opts: { store: Store; audit: AuditLog }): Promise<void> {
   const { store } = opts;
   const run = async (input: unknown) => runFunnel(store, await resolveFunnelDefinition(store, input));
   app.get('/api/funnels', async (request) => run(request.query));
@@ -43,11 +45,16 @@ export async function funnelRoutes(app: FastifyInstance, opts: { store: Store })
   app.get('/api/funnels/saved', async () => ({ funnels: await listSavedFunnels(store) }));
   app.post('/api/funnels/saved', async (request) => {
     const body = parseQuery(saveBody, request.body);
-    return saveFunnel(store, body.name, body.definition);
+    const saved = await saveFunnel(store, body.name, body.definition);
+    const actor = actorOf(request);
+    await opts.audit.record({ actor: actor.name, ip: actor.ip, action: 'funnel.save', target: body.name });
+    return saved;
   });
   app.get<{ Params: { name: string } }>('/api/funnels/saved/:name', async (request) => getSavedFunnel(store, request.params.name));
   app.delete<{ Params: { name: string } }>('/api/funnels/saved/:name', async (request) => {
     await deleteSavedFunnel(store, request.params.name);
+    const actor = actorOf(request);
+    await opts.audit.record({ actor: actor.name, ip: actor.ip, action: 'funnel.delete', target: request.params.name });
     return { deleted: request.params.name };
   });
 }
