@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppendRow } from '../store/index.ts';
+import { truncateIp } from './ip.ts';
 import type { SegmentMessage } from './schema.ts';
 
 export interface NormalizeContext {
@@ -92,10 +93,16 @@ function campaignFromUrl(url: string | null): Dict | undefined {
   }
 }
 
+/** The context with its IP address truncated (see truncateIp); the same object when it has none. */
+function withTruncatedIp(context: Dict | undefined): Dict | undefined {
+  if (!context || context.ip === undefined) return context;
+  return { ...context, ip: truncateIp(context.ip) };
+}
+
 /** One validated message → a row of the events table (EVENTS_TABLE column order). */
 export function normalizeMessage(message: SegmentMessage, ctx: NormalizeContext): NormalizedEvent {
   const m = message as SegmentMessage & Dict;
-  const context = asDict(m.context);
+  const context = withTruncatedIp(asDict(m.context));
   const properties = asDict(m.properties);
   const page = asDict(context?.page);
   const isPage = m.type === 'page' || m.type === 'screen';
