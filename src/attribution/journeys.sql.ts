@@ -72,15 +72,15 @@ export const labelName = (no: Sql): Sql => sql`journey_label_names.names[${no} +
  * The WITH list every journeys statement starts with. Its relations:
  *
  * - `journeys`: every journey as one row. A touch belongs to the journey numbered by its
- *   person's conversions strictly before it (so a touch at the same instant as a conversion leads
- *   to that conversion), and each (person, journey number) is grouped into its conversion (0 or
- *   1), value, end (the conversion time, or for the trailing null journey its last touch), first
- *   touch and the list of its steps. Conversions are few: each person's sorted list of them is
- *   joined to the touches (a null list for most people: the lambda is then free; a CASE around it
- *   cost 40% more), and conversions with no touch come in through the outer join. No sort of the
- *   touches: 2x less CPU than numbering them with a window over 10M rows. Columns: person_key,
- *   journey_no, conversions, value, end_at, first_at, steps (step codes; null for a conversion
- *   without touches).
+ *   person's conversions strictly before it, counted from the first touch read (so a touch at
+ *   the same instant as a conversion leads to that conversion), and each (person, journey
+ *   number) is grouped into its conversion (0 or 1), value, end (the conversion time, or for the
+ *   trailing null journey its last touch), first touch and the list of its steps. Conversions
+ *   are few: each person's sorted list of them is joined to the touches (a null list for most
+ *   people: the lambda is then free; a CASE around it cost 40% more), and conversions with no
+ *   touch come in through the outer join. No sort of the touches: 2x less CPU than numbering
+ *   them with a window over 10M rows. Columns: person_key, journey_no, conversions, value,
+ *   end_at, first_at, steps (step codes; null for a conversion without touches).
  * - `windowed_journeys`: the journeys a report counts, one row each: those ending in [from, to)
  *   (null journeys only when `includeNulls`), with `steps` cut to the lookback window before the
  *   end and in time order — the one definition attribution and the path views (src/analytics)
@@ -93,8 +93,11 @@ export function journeyCtesSql(dialect: Dialect, q: JourneyQuery): Sql {
   const touchFrom = q.from === null ? sql`TRUE` : sql`t.occurred_at >= ${new Date(q.from - lookbackMs)}`;
   const touchTo = q.to === null ? sql`TRUE` : sql`t.occurred_at < ${new Date(q.to)}`;
   const convTo = q.to === null ? sql`TRUE` : sql`e.timestamp < ${new Date(q.to)}`;
+  // Conversions before the first touch read only shift a person's journey numbers (their own
+  // journeys have no touch and end before `from`): leaving them out bounds the scan.
+  const convFrom = q.from === null ? sql`TRUE` : sql`e.timestamp >= ${new Date(q.from - lookbackMs)}`;
   const touches = sql`(SELECT * FROM touches t WHERE ${touchFrom} AND ${touchTo})`;
-  const conversions = sql`(SELECT * FROM events e WHERE e.type = 'track' AND e.event = ${q.conversionEvent} AND ${convTo})`;
+  const conversions = sql`(SELECT * FROM events e WHERE e.type = 'track' AND e.event = ${q.conversionEvent} AND ${convFrom} AND ${convTo})`;
   return sql`
     journey_touches AS MATERIALIZED (
       -- Grouping on a 64-bit hash of the person id is far faster than on the string.
