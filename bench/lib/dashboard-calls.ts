@@ -34,7 +34,7 @@ export interface DashboardCall {
 export const FUNNEL_STEPS = 'Product Viewed → Product Added → Checkout Started → Order Completed';
 const FUNNEL = { steps: ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'], window: '7d', mode: 'strict', countBy: 'person' };
 /** The Attribution and Journeys pages' default settings (attribution-controls.tsx, journeys-controls.tsx). */
-const ATTRIBUTION = { lookback: '30d', order: '1', nulls: 'true', by: 'channel', halfLife: '7d' };
+const ATTRIBUTION = { lookback: '30d', order: '1', nulls: 'true', by: 'channel', halfLife: '7d', model: 'first,last,linear,markov' };
 const JOURNEYS = { lookback: '30d', by: 'channel' };
 
 export const DASHBOARD_CALLS: readonly DashboardCall[] = [
@@ -45,6 +45,7 @@ export const DASHBOARD_CALLS: readonly DashboardCall[] = [
   { page: 'Channels', chart: 'table + chart by source / medium', method: 'GET', path: '/api/kpis', params: () => ({ granularity: 'month', by: 'source_medium' }), ranged: true },
   { page: 'Attribution', chart: 'model comparison', method: 'GET', path: '/api/attribution/compare', params: () => ATTRIBUTION, ranged: true },
   { page: 'Attribution', chart: 'model comparison, Markov order 3', method: 'GET', path: '/api/attribution/compare', params: () => ({ ...ATTRIBUTION, order: '3' }), ranged: true },
+  { page: 'Attribution', chart: 'model comparison, all eleven models ticked', method: 'GET', path: '/api/attribution/compare', params: () => ({ ...ATTRIBUTION, model: 'all' }), ranged: true },
   { page: 'Journeys', chart: 'top paths', method: 'GET', path: '/api/journeys/top', params: () => ({ ...JOURNEYS, limit: '10' }), ranged: true },
   { page: 'Journeys', chart: 'channel flows (Sankey)', method: 'GET', path: '/api/journeys/flows', params: () => ({ ...JOURNEYS, depth: '4' }), ranged: true },
   { page: 'Journeys', chart: 'time and touches to convert', method: 'GET', path: '/api/journeys/timing', params: () => JOURNEYS, ranged: true },

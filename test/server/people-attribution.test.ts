@@ -57,6 +57,10 @@ describe('attribution over HTTP', () => {
     const compare = await readJson(await server.api('/api/attribution/compare'));
     expect(compare.models).toContain('markov');
     expect(compare.rows.find((r: { channel: string }) => r.channel === 'Email').last).toBe(1);
+    // Only the models asked for are computed, with the same credit.
+    const two = await readJson(await server.api('/api/attribution/compare?model=last,first'));
+    expect(two.models).toEqual(['first', 'last']);
+    expect(two.rows.find((r: { channel: string }) => r.channel === 'Email').last).toBe(1);
   });
 
   it('rejects bad parameters with the field named', async () => {

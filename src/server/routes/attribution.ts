@@ -15,7 +15,9 @@ export async function attributionRoutes(app: FastifyInstance, opts: { store: Sto
   });
 
   app.get('/api/attribution/compare', async (request) => {
-    const query = parseQuery(attributionQuerySchema, { ...(request.query as object), model: 'all' });
+    // Every model unless `model=` names the ones to compare (the dashboard asks for those it shows).
+    const given = request.query as Record<string, unknown>;
+    const query = parseQuery(attributionQuerySchema, { ...given, model: given.model ?? 'all' });
     const report = await attributeFromStore(opts.store, query, { personAllowed });
     return { ...report, ...compareResults(report.results) };
   });

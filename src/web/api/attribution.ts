@@ -31,15 +31,20 @@ export interface AttributionParams {
   readonly by: AttributionGrouping;
   /** Time-decay half-life, e.g. "7d". */
   readonly halfLife: string;
+  /** The models to compare (only these are computed). */
+  readonly models: readonly CompareModel[];
 }
 
-/** GET /api/attribution/compare for the range and settings (the page picks which models to show). */
+/** GET /api/attribution/compare for the range, settings and chosen models (none chosen: no request). */
 export function useAttributionCompare(params: AttributionParams) {
+  const { models, ...rest } = params;
+  const model = [...models].sort().join(',');
   return useQuery({
-    queryKey: ['attribution', 'compare', params],
-    queryFn: ({ signal }) => apiFetch<AttributionComparison>('/api/attribution/compare', { params: { ...params }, signal }),
+    queryKey: ['attribution', 'compare', { ...rest, model }],
+    queryFn: ({ signal }) => apiFetch<AttributionComparison>('/api/attribution/compare', { params: { ...rest, model }, signal }),
+    enabled: models.length > 0,
     // Keep the last answer on screen while settings change, but not across groupings: channel rows
     // under a campaign heading would mislead.
-    placeholderData: (previous, previousQuery) => ((previousQuery?.queryKey[2] as AttributionParams | undefined)?.by === params.by ? previous : undefined),
+    placeholderData: (previous, previousQuery) => ((previousQuery?.queryKey[2] as { by?: string } | undefined)?.by === params.by ? previous : undefined),
   });
 }

@@ -81,6 +81,7 @@ export default function AttributionPage() {
     nulls: settings.nulls,
     by: settings.by,
     halfLife: settings.halfLife,
+    models: settings.models,
   });
   const updating = query.isFetching && query.isPlaceholderData;
 
@@ -99,6 +100,9 @@ export default function AttributionPage() {
       <AttributionToolbar settings={settings} onChange={update} />
       <ModelPicker settings={settings} onChange={update} />
       <ModelExplanations />
+      {settings.models.length === 0 ? (
+        <Empty title="No model chosen">Tick one or more models above to compare their credit.</Empty>
+      ) : (
       <QueryView
         query={query}
         isEmpty={(d) => (d.results[0]?.totalConversions ?? 0) === 0}
@@ -116,6 +120,7 @@ export default function AttributionPage() {
           </>
         )}
       </QueryView>
+      )}
     </section>
   );
 }
