@@ -10,18 +10,8 @@ import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson, startTestServer, TEST_WRITE_KEY, type TestServer } from '../helpers/server.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const UTM_QUERY = '?utm_source=google&utm_medium=cpc&utm_campaign=spring';
 const CAMPAIGN = { source: 'google', medium: 'cpc', name: 'spring' };
 const ORDER = { order_id: 'ord_1001', revenue: 37.5, total: 42.5, currency: 'EUR', products: [{ product_id: 'p1', price: 12.5, quantity: 1 }] };

@@ -1,6 +1,7 @@
 import type { AttributionGrouping, CompareModel } from '../api/attribution.ts';
 import { pickParam, useUrlParams } from '../lib/url-params.ts';
 import { COMPARE_MODELS, MODEL_INFO } from './attribution-models.tsx';
+import { SelectField } from './select-field.tsx';
 
 export type AttributionMetric = 'conversions' | 'value';
 
@@ -54,20 +55,6 @@ export function useAttributionSettings(): [AttributionSettings, (patch: Partial<
   return [settings, update];
 }
 
-function Select<T extends string>({ label, name, value, options, onChange }: { label: string; name: string; value: T; options: ReadonlyArray<{ id: T; label: string }>; onChange: (v: T) => void }) {
-  return (
-    <label>
-      {label}
-      <select name={name} value={value} onChange={(e) => onChange(e.target.value as T)}>
-        {options.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 const days = (d: string) => ({ id: d, label: d === '1d' ? '1 day' : `${d.slice(0, -1)} days` });
 
@@ -75,16 +62,16 @@ const days = (d: string) => ({ id: d, label: d === '1d' ? '1 day' : `${d.slice(0
 export function AttributionToolbar({ settings, onChange }: { settings: AttributionSettings; onChange: (patch: Partial<AttributionSettings>) => void }) {
   return (
     <div className="toolbar" role="group" aria-label="Attribution settings">
-      <Select label="Group by" name="by" value={settings.by} options={GROUPINGS} onChange={(by) => onChange({ by })} />
-      <Select label="Lookback window" name="lookback" value={settings.lookback} options={LOOKBACKS.map(days)} onChange={(lookback) => onChange({ lookback })} />
-      <Select
+      <SelectField label="Group by" name="by" value={settings.by} options={GROUPINGS} onChange={(by) => onChange({ by })} />
+      <SelectField label="Lookback window" name="lookback" value={settings.lookback} options={LOOKBACKS.map(days)} onChange={(lookback) => onChange({ lookback })} />
+      <SelectField
         label="Markov order"
         name="order"
         value={String(settings.order)}
         options={ORDERS.map((o) => ({ id: o, label: o === '1' ? '1 (last step)' : `${o} (last ${o} steps)` }))}
         onChange={(o) => onChange({ order: Number(o) })}
       />
-      <Select
+      <SelectField
         label="Null paths"
         name="nulls"
         value={settings.nulls ? 'yes' : 'no'}
@@ -94,7 +81,7 @@ export function AttributionToolbar({ settings, onChange }: { settings: Attributi
         ]}
         onChange={(v) => onChange({ nulls: v === 'yes' })}
       />
-      <Select label="Time-decay half-life" name="halfLife" value={settings.halfLife} options={HALF_LIVES.map(days)} onChange={(halfLife) => onChange({ halfLife })} />
+      <SelectField label="Time-decay half-life" name="halfLife" value={settings.halfLife} options={HALF_LIVES.map(days)} onChange={(halfLife) => onChange({ halfLife })} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { JourneyGrouping } from '../api/journeys.ts';
 import { pickParam, useUrlParams } from '../lib/url-params.ts';
+import { SelectField } from './select-field.tsx';
 
 export interface JourneySettings {
   readonly lookback: string;
@@ -36,27 +37,13 @@ export function useJourneySettings(): [JourneySettings, (patch: Partial<JourneyS
   return [settings, update];
 }
 
-function Select({ label, name, value, options, onChange }: { label: string; name: string; value: string; options: ReadonlyArray<{ id: string; label: string }>; onChange: (v: string) => void }) {
-  return (
-    <label>
-      {label}
-      <select name={name} value={value} onChange={(e) => onChange(e.target.value)}>
-        {options.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 /** Grouping and lookback: they define the journeys, so they drive every view on the page. */
 export function JourneyToolbar({ settings, onChange }: { settings: JourneySettings; onChange: (patch: Partial<JourneySettings>) => void }) {
   return (
     <div className="toolbar" role="group" aria-label="Journey settings">
-      <Select label="Steps by" name="by" value={settings.by} options={JOURNEY_GROUPINGS} onChange={(v) => onChange({ by: v as JourneyGrouping })} />
-      <Select
+      <SelectField label="Steps by" name="by" value={settings.by} options={JOURNEY_GROUPINGS} onChange={(v) => onChange({ by: v as JourneyGrouping })} />
+      <SelectField
         label="Lookback window"
         name="lookback"
         value={settings.lookback}
@@ -71,7 +58,7 @@ export function JourneyToolbar({ settings, onChange }: { settings: JourneySettin
 export function DepthControl({ depth, onChange }: { depth: number; onChange: (depth: number) => void }) {
   return (
     <div className="toolbar inline-toolbar">
-      <Select label="Flow depth" name="depth" value={String(depth)} options={DEPTHS.map((d) => ({ id: d, label: d === '1' ? '1 step' : `${d} steps` }))} onChange={(d) => onChange(Number(d))} />
+      <SelectField label="Flow depth" name="depth" value={String(depth)} options={DEPTHS.map((d) => ({ id: d, label: d === '1' ? '1 step' : `${d} steps` }))} onChange={(d) => onChange(Number(d))} />
     </div>
   );
 }
@@ -79,7 +66,7 @@ export function DepthControl({ depth, onChange }: { depth: number; onChange: (de
 export function LimitControl({ limit, onChange }: { limit: number; onChange: (limit: number) => void }) {
   return (
     <div className="toolbar inline-toolbar">
-      <Select label="Paths listed" name="limit" value={String(limit)} options={LIMITS.map((l) => ({ id: l, label: `Top ${l}` }))} onChange={(l) => onChange(Number(l))} />
+      <SelectField label="Paths listed" name="limit" value={String(limit)} options={LIMITS.map((l) => ({ id: l, label: `Top ${l}` }))} onChange={(l) => onChange(Number(l))} />
     </div>
   );
 }
