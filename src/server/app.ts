@@ -149,7 +149,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(conversionRoutes, { store: deps.store, audit: deps.admin.audit });
   await app.register(peopleRoutes, { store: deps.store, identity: deps.identity, erasure: deps.erasure, consent: deps.consent });
   await app.register(funnelRoutes, { store: deps.store, audit: deps.admin.audit });
-  await app.register(journeyRoutes, { store: deps.store });
+  await app.register(journeyRoutes, { store: deps.store, consent: deps.consent });
   await app.register(kpiRoutes, { store: deps.store });
   await app.register(retentionRoutes, { store: deps.store });
   const imports = new ImportService(deps.store, deps.access, { suppression: deps.suppression });

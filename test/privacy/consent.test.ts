@@ -79,12 +79,25 @@ describe('consent in the store', () => {
     ]);
   });
 
-  it('reports how many people and events each purpose excludes', async () => {
-    await send(server, '/v1/page', { anonymousId: 'a9', context: { consent: { categoryPreferences: { Analytics: false } } }, timestamp: at(20), messageId: 'c9-1' });
+  it('leaves a person who refused analytics out of the journey views, and counts what each purpose excludes', async () => {
+    const journeys = async () => (await readJson(await server.api('/api/journeys/top?from=2026-03-01&to=2026-05-01'))).totals.journeys;
+    const before = await journeys();
+    const visit = (id: string, consent: Record<string, boolean> | null) =>
+      send(server, '/v1/page', {
+        anonymousId: id,
+        context: { page: { url: 'https://shop.test/?utm_source=news&utm_medium=email' }, ...(consent ? { consent: { categoryPreferences: consent } } : {}) },
+        timestamp: at(20),
+        messageId: `${id}-1`,
+      });
+    await visit('a9', { Analytics: false });
+    await visit('a10', null);
     await server.processNow();
+    // a10 starts a (not yet converted) journey; a9 refused analytics and is not counted.
+    expect(await journeys()).toBe(before + 1);
     const report = await readJson(await server.api('/api/consent/report'));
     const analytics = report.purposes.find((p: { purpose: string }) => p.purpose === 'analytics');
     expect(analytics).toEqual({ purpose: 'analytics', excludedPeople: 1, excludedEvents: 1 });
+    // Attribution (advertising) still may use a9: they refused analytics only.
     expect(report.purposes.find((p: { purpose: string }) => p.purpose === 'advertising').excludedPeople).toBe(0);
   });
 });
