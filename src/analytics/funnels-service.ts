@@ -3,7 +3,7 @@ import type { Store } from '../store/index.ts';
 import { formatStep, toFunnelSpec, type FunnelDefinition, type FunnelSpec, type FunnelUnit } from './funnels-definition.ts';
 import { parseFunnelDefinition, splitFunnelInput, type DroppedPage } from './funnels-request.ts';
 import { assembleFunnelReport, type FunnelReport, type FunnelSummaryRow } from './funnels-report.ts';
-import { funnelDroppedSql, funnelSummarySql } from './funnels.sql.ts';
+import { funnelDroppedSql, funnelSummarySql, type UnitOptions } from './funnels.sql.ts';
 import { deleteSavedFunnelSql, getSavedFunnelSql, listSavedFunnelsSql, upsertSavedFunnelSql } from './funnels-saved.sql.ts';
 
 /** Breakdown groups shown before the rest is folded into "(other)". */
@@ -35,9 +35,14 @@ export interface DroppedPeoplePage {
   readonly nextCursor: string | null;
 }
 
+/** Which people a funnel may count (consent for analytics); absent: everyone. */
+export interface FunnelOptions {
+  readonly personAllowed?: UnitOptions['personAllowed'];
+}
+
 /** The funnel report of a definition (counts, rates, times; breakdown groups). */
-export async function runFunnel(store: Store, definition: FunnelDefinition): Promise<FunnelReport> {
-  const rows = await store.query<FunnelSummaryRow>(funnelSummarySql(store.dialect, definition, FUNNEL_BREAKDOWN_GROUPS));
+export async function runFunnel(store: Store, definition: FunnelDefinition, options: FunnelOptions = {}): Promise<FunnelReport> {
+  const rows = await store.query<FunnelSummaryRow>(funnelSummarySql(store.dialect, definition, FUNNEL_BREAKDOWN_GROUPS, options.personAllowed));
   return assembleFunnelReport(definition, rows);
 }
 
@@ -49,12 +54,12 @@ function decodeCursor(cursor: string): string {
 }
 
 /** One page of the people (or sessions) that reached `page.step` and not the next step, by id. */
-export async function listDroppedPeople(store: Store, definition: FunnelDefinition, page: DroppedPage): Promise<DroppedPeoplePage> {
+export async function listDroppedPeople(store: Store, definition: FunnelDefinition, page: DroppedPage, options: FunnelOptions = {}): Promise<DroppedPeoplePage> {
   const n = definition.steps.length;
   if (page.step > n - 1) throw new TributaryError('bad_request', `step: must be 1 to ${n - 1} (people who dropped between step k and k+1)`);
   const after = page.cursor === undefined ? null : decodeCursor(page.cursor);
   const rows = await store.query<{ unit: string; person_id: string; reached_ms: number; total: number }>(
-    funnelDroppedSql(store.dialect, { ...definition, breakdown: null }, page.step, page.limit, after),
+    funnelDroppedSql(store.dialect, { ...definition, breakdown: null }, page.step, page.limit, after, options.personAllowed),
   );
   const more = rows.length > page.limit;
   const shown = rows.slice(0, page.limit);

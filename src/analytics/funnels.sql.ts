@@ -60,6 +60,8 @@ export function stepConditionSql(dialect: Dialect, step: FunnelStep): Sql {
 export interface UnitOptions {
   /** Group by the readable unit id (person id / session id) and keep the person id: for paging ids. */
   readonly ids: boolean;
+  /** Which people may be counted (consent for analytics): a condition on a person column. */
+  readonly personAllowed?: (personColumn: Sql) => Sql;
 }
 
 const time = (k: number): Sql => raw(`t${k}`);
@@ -122,7 +124,8 @@ export function funnelUnitsSql(dialect: Dialect, d: FunnelDefinition, options: U
   const bySession = d.countBy === 'session';
   const b = d.breakdown;
   const extra: Sql[] = b?.kind === 'property' ? [sql`${dialect.jsonString(column('properties'), b.key.split('.'))} AS prop`] : [];
-  const mapped = eventsWithPersonSql(dialect, { events: matchingEventsSql(dialect, d, extra) });
+  const withPerson = eventsWithPersonSql(dialect, { events: matchingEventsSql(dialect, d, extra) });
+  const mapped = options.personAllowed ? sql`(SELECT * FROM ${withPerson} AS p WHERE ${options.personAllowed(sql`p.person_id`)})` : withPerson;
 
   let ev: Sql;
   if (bySession) {
@@ -175,12 +178,12 @@ export function funnelUnitsSql(dialect: Dialect, d: FunnelDefinition, options: U
  * next (`q1`..`q(n−1)`, lists [median, p90]); with a breakdown, one row per group (`grp`, the
  * `top` largest groups, the rest folded into "(other)") plus the total row (`is_total` = 1).
  */
-export function funnelSummarySql(dialect: Dialect, d: FunnelDefinition, top: number): Sql {
+export function funnelSummarySql(dialect: Dialect, d: FunnelDefinition, top: number, personAllowed?: UnitOptions['personAllowed']): Sql {
   const n = d.steps.length;
   const counts = Array.from({ length: n }, (_, i) => sql`count(${time(i + 1)}) AS ${raw(`n${i + 1}`)}`);
   const quantiles = Array.from({ length: n - 1 }, (_, i) => sql`quantile_cont((${time(i + 2)} - ${time(i + 1)}) / 1000.0, [0.5, 0.9]) AS ${raw(`q${i + 1}`)}`);
   const aggregates = join([...counts, ...quantiles]);
-  const units = funnelUnitsSql(dialect, d, { ids: false });
+  const units = funnelUnitsSql(dialect, d, { ids: false, personAllowed });
   if (d.breakdown === null) return sql`SELECT NULL AS grp, 1 AS is_total, ${aggregates} FROM (${units})`;
   return sql`
     WITH labeled AS MATERIALIZED (${units}),
@@ -195,8 +198,15 @@ export function funnelSummarySql(dialect: Dialect, d: FunnelDefinition, top: num
  * paging): `unit`, `person_id`, `reached_ms` (when they reached the step) and `total` (all of
  * them, before paging). Reads `limit` + 1 rows so the caller knows whether a next page exists.
  */
-export function funnelDroppedSql(dialect: Dialect, d: FunnelDefinition, step: number, limit: number, after: string | null): Sql {
-  const units = funnelUnitsSql(dialect, d, { ids: true });
+export function funnelDroppedSql(
+  dialect: Dialect,
+  d: FunnelDefinition,
+  step: number,
+  limit: number,
+  after: string | null,
+  personAllowed?: UnitOptions['personAllowed'],
+): Sql {
+  const units = funnelUnitsSql(dialect, d, { ids: true, personAllowed });
   const cursor = after === null ? sql`TRUE` : sql`unit > ${after}`;
   return sql`
     SELECT unit, person_id, ${time(step)} AS reached_ms, count(*) OVER () AS total

@@ -148,7 +148,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(attributionRoutes, { store: deps.store, consent: deps.consent });
   await app.register(conversionRoutes, { store: deps.store, audit: deps.admin.audit });
   await app.register(peopleRoutes, { store: deps.store, identity: deps.identity, erasure: deps.erasure, consent: deps.consent });
-  await app.register(funnelRoutes, { store: deps.store, audit: deps.admin.audit });
+  await app.register(funnelRoutes, { store: deps.store, audit: deps.admin.audit, consent: deps.consent });
   await app.register(journeyRoutes, { store: deps.store, consent: deps.consent });
   await app.register(kpiRoutes, { store: deps.store });
   await app.register(retentionRoutes, { store: deps.store });

@@ -94,6 +94,9 @@ describe('consent in the store', () => {
     await server.processNow();
     // a10 starts a (not yet converted) journey; a9 refused analytics and is not counted.
     expect(await journeys()).toBe(before + 1);
+    // Funnels count a10 and the three customers, not a9.
+    const funnel = await readJson(await server.api('/api/funnels', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ steps: ['page', 'Order Completed'], from: '2026-03-01', to: '2026-05-01' }) }));
+    expect(funnel.steps.map((s: { entered: number }) => s.entered)).toEqual([4, 3]);
     const report = await readJson(await server.api('/api/consent/report'));
     const analytics = report.purposes.find((p: { purpose: string }) => p.purpose === 'analytics');
     expect(analytics).toEqual({ purpose: 'analytics', excludedPeople: 1, excludedEvents: 1 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Store } from '../../store/index.ts';
+import type { Sql, Store } from '../../store/index.ts';
+import { consentAllowsSql } from '../../profiles/index.ts';
 import {
   deleteSavedFunnel,
   droppedPageSchema,
@@ -13,7 +14,7 @@ import {
   saveFunnel,
 } from '../../analytics/index.ts';
 import { parseQuery } from '../validation.ts';
-import type { AuditLog } from '../../privacy/index.ts';
+import type { AuditLog, ConsentPolicy } from '../../privacy/index.ts';
 import { actorOf } from './admin.ts';
 
 const saveBody = z.object({ name: SAVED_NAME, definition: z.unknown() }).strict();
@@ -29,15 +30,17 @@ function droppedInput(input: unknown): { page: z.output<typeof droppedPageSchema
  * funnel by name (`saved=…`, other fields override it); the people who dropped after a step;
  * saved definitions.
  */
-export async function funnelRoutes(app: FastifyInstance, opts: { store: Store; audit: AuditLog }): Promise<void> {
+export async function funnelRoutes(app: FastifyInstance, opts: { store: Store; audit: AuditLog; consent: ConsentPolicy }): Promise<void> {
   const { store } = opts;
-  const run = async (input: unknown) => runFunnel(store, await resolveFunnelDefinition(store, input));
+  // People who refused analytics are not counted.
+  const options = { personAllowed: (person: Sql) => consentAllowsSql(store.dialect, 'analytics', opts.consent, person) };
+  const run = async (input: unknown) => runFunnel(store, await resolveFunnelDefinition(store, input), options);
   app.get('/api/funnels', async (request) => run(request.query));
   app.post('/api/funnels', async (request) => run(request.body));
 
   const dropped = async (input: unknown) => {
     const { page, rest } = droppedInput(input);
-    return listDroppedPeople(store, await resolveFunnelDefinition(store, rest), page);
+    return listDroppedPeople(store, await resolveFunnelDefinition(store, rest), page, options);
   };
   app.get('/api/funnels/dropped', async (request) => dropped(request.query));
   app.post('/api/funnels/dropped', async (request) => dropped(request.body));
