@@ -54,7 +54,7 @@ function ensureWebBuilt(): void {
   withLock(path.join(os.tmpdir(), 'tributary-web-build.lock'), () => {
     const again = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
     if (again >= sources()) return;
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.web.config.ts', '--logLevel', 'warn'], {
       cwd: ROOT,
       stdio: 'inherit',
     });

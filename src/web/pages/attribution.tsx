@@ -10,22 +10,22 @@ import { rangeParams, useDateRange } from '../lib/date-range.ts';
 import { formatCount, formatDecimal, formatMoney, formatPercent } from '../lib/format.ts';
 
 function Totals({ data }: { data: AttributionComparison }) {
-  const any = data.results[0];
+  const overall = data.results[0];
   const markov = data.results.find((r) => r.model === 'markov');
-  if (!any) return null;
+  if (!overall) return null;
   return (
     <div className="kpis" aria-label="Totals">
       <div className="kpi">
         <div className="label">Conversions ({data.conversion})</div>
-        <div className="value" data-kpi="conversions">{formatCount(any.totalConversions)}</div>
+        <div className="value" data-kpi="conversions">{formatCount(overall.totalConversions)}</div>
       </div>
       <div className="kpi">
         <div className="label">Conversion value</div>
-        <div className="value" data-kpi="value">{formatMoney(any.totalValue, 'USD', { compact: true })}</div>
+        <div className="value" data-kpi="value">{formatMoney(overall.totalValue, 'USD', { compact: true })}</div>
       </div>
       <div className="kpi">
         <div className="label">Without a touch in the window</div>
-        <div className="value" data-kpi="unattributed">{formatCount(any.unattributed.conversions)}</div>
+        <div className="value" data-kpi="unattributed">{formatCount(overall.unattributed.conversions)}</div>
       </div>
       {markov ? (
         <div className="kpi">
@@ -38,12 +38,12 @@ function Totals({ data }: { data: AttributionComparison }) {
 }
 
 function Notes({ data, settings }: { data: AttributionComparison; settings: AttributionSettings }) {
-  const any = data.results[0];
+  const overall = data.results[0];
   const participation = settings.models.includes('participation');
   return (
     <p className="help">
-      {any && any.unattributed.conversions > 0
-        ? `${formatDecimal(any.unattributed.conversions, 1)} ${any.unattributed.conversions === 1 ? 'conversion' : 'conversions'} (${formatMoney(any.unattributed.value)}) had no touch in the ${settings.lookback.slice(0, -1)}-day lookback window and ${any.unattributed.conversions === 1 ? 'is' : 'are'} credited to no channel. `
+      {overall && overall.unattributed.conversions > 0
+        ? `${formatDecimal(overall.unattributed.conversions, 1)} ${overall.unattributed.conversions === 1 ? 'conversion' : 'conversions'} (${formatMoney(overall.unattributed.value)}) had no touch in the ${settings.lookback.slice(0, -1)}-day lookback window and ${overall.unattributed.conversions === 1 ? 'is' : 'are'} credited to no channel. `
         : ''}
       {participation ? 'Participation credits every channel of a journey in full, so its column adds up to more than the conversions. ' : ''}
       {settings.by === 'source-medium' ? 'Spend is recorded per channel and campaign, not per source / medium, so costs and ROAS are blank here.' : 'Cost per conversion is spend ÷ attributed conversions; ROAS is attributed value ÷ spend, over the same dates.'}
