@@ -100,7 +100,7 @@ export async function buildApp(deps: AppDeps) {
   const servePage = pageFallback(webDir);
 
   const apiLimiter = new RateLimiter(deps.accessConfig.apiRateLimitPerSecond, deps.accessConfig.apiRateLimitBurst);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0];
     if (!path.startsWith('/api/')) return;
     const method = request.method === 'HEAD' ? 'GET' : request.method;
@@ -114,7 +114,6 @@ export async function buildApp(deps: AppDeps) {
     if (principal.kind !== 'local') {
       const wait = apiLimiter.take(`${principal.kind}:${principal.id}`, Date.now());
       if (wait > 0) {
-        reply.header('Retry-After', String(wait));
         throw new TributaryError('rate_limited', `too many requests for this ${principal.kind}: try again in ${wait} s`, undefined, { retryAfter: wait });
       }
     }
