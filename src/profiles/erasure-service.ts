@@ -11,6 +11,7 @@ import {
   personRowSql,
   personSessionsSql,
   personTouchRowsSql,
+  visitorHasEventsSql,
   type ErasureTarget,
 } from './erasure.sql.ts';
 
@@ -71,7 +72,14 @@ export class ErasureService {
   ) {}
 
   private async target(personId: string): Promise<ErasureTarget & { identifiers: Array<{ kind: IdentifierKind; value: string }> }> {
-    const identifiers = await this.store.query<{ kind: IdentifierKind; value: string }>(personIdentifiersSql(personId));
+    let identifiers = await this.store.query<{ kind: IdentifierKind; value: string }>(personIdentifiersSql(personId));
+    // A visitor the identity graph never linked is the pseudo-person `anon:<id>` / `user:<id>`.
+    const unlinked = /^(anon|user):(.+)$/.exec(personId);
+    if (identifiers.length === 0 && unlinked) {
+      const kind = unlinked[1] === 'anon' ? 'anonymous_id' : 'user_id';
+      const [{ found }] = await this.store.query<{ found: boolean }>(visitorHasEventsSql(kind, unlinked[2]));
+      if (found) identifiers = [{ kind, value: unlinked[2] }];
+    }
     if (identifiers.length === 0) throw new TributaryError('not_found', `no person ${personId}`);
     return {
       personId,

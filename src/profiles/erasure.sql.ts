@@ -9,7 +9,12 @@ export interface ErasureTarget {
   readonly values: readonly string[];
 }
 
-const list = (values: readonly string[]): Sql => sql`${[...values]}::VARCHAR[]`;
+// An empty list is written out: an empty bound array has no type the engine can infer.
+const list = (values: readonly string[]): Sql => (values.length === 0 ? sql`[]::VARCHAR[]` : sql`${[...values]}::VARCHAR[]`);
+
+/** Whether any event carries the id (for visitors the identity graph never linked). */
+export const visitorHasEventsSql = (kind: 'user_id' | 'anonymous_id', id: string): Sql =>
+  kind === 'user_id' ? sql`SELECT count(*) > 0 AS found FROM events WHERE user_id = ${id}` : sql`SELECT count(*) > 0 AS found FROM events WHERE anonymous_id = ${id}`;
 
 export const personIdentifiersSql = (personId: string): Sql =>
   sql`SELECT kind, value FROM identities WHERE person_id = ${personId} ORDER BY kind, value`;

@@ -166,4 +166,21 @@ describe('export and erasure of a person', () => {
     const both = await runCli('privacy', 'erase', '--user-id', 'x', '--email', 'y@z.test', '--data', dataDir);
     expect(both.stderr).toContain('give exactly one of');
   });
+
+  it('erases a visitor the identity graph never linked (an anonymous device), by its pseudo-person id', async () => {
+    const server2 = await startTestServer();
+    try {
+      await send(server2, '/v1/page', { anonymousId: 'lonely-device', messageId: 'lonely-1' });
+      await send(server2, '/v1/page', { anonymousId: 'other-device', messageId: 'other-1' });
+      await server2.processNow();
+      const report = await readJson(await server2.api('/api/people/anon:lonely-device', { method: 'DELETE' }));
+      expect(report).toMatchObject({ personId: 'anon:lonely-device', identifiers: 1, suppressed: 1 });
+      expect(report.deleted.events).toBe(1);
+      await send(server2, '/v1/page', { anonymousId: 'lonely-device', messageId: 'lonely-2' });
+      const left = await server2.store.query<{ message_id: string }>(raw(`SELECT message_id FROM events ORDER BY 1`));
+      expect(left.map((r) => r.message_id)).toEqual(['other-1']);
+    } finally {
+      await server2.stop();
+    }
+  });
 });
