@@ -9,20 +9,10 @@
  * run proves the work was done. Timings cover everything a model does from `PathAggregate[]`
  * (encoding, counting, solving); generating the journeys is not timed against a target. */
 import { attributeMarkov, attributeShapley, type AttributionResult, type PathAggregate } from '../src/attribution/index.ts';
+import { mulberry32 } from '../test/helpers/prng.ts';
 
 const CHANNELS = ['search', 'social', 'email', 'display', 'direct', 'affiliate', 'video', 'referral', 'sms', 'push', 'podcast', 'print'];
 const BASE = CHANNELS.length + 1;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Cumulative Zipf(0.8) popularity over the channels. */
 function channelCdf(): Float64Array {
