@@ -114,7 +114,7 @@ function profileSteps(file: string, dir: string): Record<string, number> {
   });
   const bytes = new Uint8Array(Buffer.from(sample.join('\n') + '\n'));
   const task = time(() => {
-    runTask({ dir, sourceId: 'src_bench', receivedAt: Date.now(), origin: 'import:bench', defaultType: null, suppression: null, kind: 'ndjson', seq: 0, bytes });
+    runTask({ dir, sourceId: 'src_bench', receivedAt: Date.now(), origin: 'import:bench', defaultType: null, suppression: null, sealing: null, kind: 'ndjson', seq: 0, bytes });
   });
   return { parse, validate, normalize, task };
 }

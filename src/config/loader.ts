@@ -15,6 +15,7 @@ const ENV_KEYS: Record<string, string> = {
   TRIBUTARY_TRUST_PROXY: 'trustProxy',
   TRIBUTARY_PROCESSING_INTERVAL_MS: 'processingIntervalMs',
   TRIBUTARY_RETENTION_DAYS: 'retentionDays',
+  TRIBUTARY_PERSONAL_FIELDS: 'personalFields',
 };
 
 const IDENTITY_ENV_KEYS: Record<string, string> = {

@@ -9,7 +9,7 @@ export const configSchema = z.object({
   dataDir: z.string().min(1).default('./data'),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(7070),
-  /** Key material for token/key hashing (and later PII encryption). Generated into the data dir when absent. */
+  /** Key material for token/key hashing and for the keys that encrypt personal data. Generated into the data dir when absent. */
   secret: z.string().min(16).optional(),
   /** Seeds the default source's write key on first start (automation). */
   writeKey: z.string().min(8).optional(),
@@ -50,6 +50,8 @@ export const configSchema = z.object({
     .prefault({}),
   /** Raw events (and sessions, touches, per-visitor roll-ups) older than this many days are deleted; 0 keeps everything. */
   retentionDays: z.coerce.number().min(0).default(0),
+  /** More field names (in traits, properties, context) that hold personal data and are stored encrypted. */
+  personalFields: z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]).default([]),
   /** How often identity, sessions and touches catch up with new events (ms; 0: only on demand). */
   processingIntervalMs: z.coerce.number().int().min(0).default(5_000),
   sessions: z

@@ -2,6 +2,7 @@
  * Identifiers of a person and how raw values become them. Pure: the keyed hash that protects
  * e-mail addresses and phone numbers is passed in by the caller (see `createIdentifierHasher`).
  */
+import { sealedIdentityHash } from '../privacy/personal-data.ts';
 
 export const IDENTIFIER_KINDS = ['user_id', 'external_id', 'anonymous_id', 'email', 'phone'] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
@@ -95,10 +96,15 @@ export function contactIdentifiers(
 ): Identifier[] {
   if (!traits) return [];
   const out: Identifier[] = [];
-  const email = normalizeEmail(traits.email);
-  if (email !== null) out.push({ kind: 'email', value: hash('email', email) });
-  const phone = normalizePhone(traits.phone, defaultPhoneCountryCode);
-  if (phone !== null) out.push({ kind: 'phone', value: hash('phone', phone) });
+  // Stored messages carry e-mail and phone sealed, with the identity hash beside the ciphertext.
+  const sealedEmail = sealedIdentityHash(traits.email, 'email');
+  const email = sealedEmail === undefined ? normalizeEmail(traits.email) : null;
+  if (sealedEmail !== undefined) out.push({ kind: 'email', value: sealedEmail });
+  else if (email !== null) out.push({ kind: 'email', value: hash('email', email) });
+  const sealedPhone = sealedIdentityHash(traits.phone, 'phone');
+  const phone = sealedPhone === undefined ? normalizePhone(traits.phone, defaultPhoneCountryCode) : null;
+  if (sealedPhone !== undefined) out.push({ kind: 'phone', value: sealedPhone });
+  else if (phone !== null) out.push({ kind: 'phone', value: hash('phone', phone) });
   return out;
 }
 

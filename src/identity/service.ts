@@ -47,6 +47,8 @@ export interface IdentityServiceOptions extends IdentityOptions {
    * re-applying an event is a no-op.
    */
   readonly overlapMs?: number;
+  /** Seals the personal fields of imported customer traits (names, addresses) before they are kept. */
+  readonly sealTraits?: (traits: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** What one processing run did. */
@@ -189,7 +191,7 @@ export class IdentityService {
         // E-mail and phone are kept hashed only, even when the caller put them among the traits.
         const { email, phone, ...rest } = c.traits ?? {};
         const identifiers = contactIdentifiers({ email: c.email ?? email, phone: c.phone ?? phone }, hash, defaultPhoneCountryCode);
-        const traits = JSON.stringify(rest);
+        const traits = JSON.stringify(this.options.sealTraits ? this.options.sealTraits(rest) : rest);
         const digest = createHash('sha256').update(JSON.stringify([c.externalId, identifiers, traits])).digest('hex').slice(0, 16);
         byId.set(`import:${digest}`, { messageId: `import:${digest}`, at: c.at ?? now, externalId: c.externalId, identifiers, traits });
       }

@@ -12,3 +12,4 @@ export { RecentIds } from './dedup.ts';
 export * from './import/index.ts';
 export { RateLimiter } from './rate-limit.ts';
 export { type SuppressionSettings, type SuppressionSpec } from './suppression.ts';
+export { sealerOf, type SealingSpec } from './pii.ts';

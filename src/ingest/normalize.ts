@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Sealer } from '../privacy/personal-data.ts';
 import type { AppendRow } from '../store/index.ts';
 import { truncateIp } from './ip.ts';
 import type { SegmentMessage } from './schema.ts';
@@ -9,6 +10,8 @@ export interface NormalizeContext {
   readonly receivedAt: number;
   /** `sentAt` of the batch envelope, used when a message has none of its own. */
   readonly envelopeSentAt?: string | null;
+  /** Seals personal fields (e-mail, phone, names, addresses, IP…) before they are stored. */
+  readonly sealer?: Sealer | null;
 }
 
 export interface NormalizedEvent {
@@ -117,9 +120,14 @@ export function normalizeMessage(message: SegmentMessage, ctx: NormalizeContext)
     m.originalTimestamp && m.timestamp ? parseTime(m.timestamp) : correctTimestamp(clientTime, sentAt, ctx.receivedAt);
   const messageId = m.messageId ?? `trb-${randomUUID()}`;
 
-  const propertiesJson = json(properties);
-  const traitsJson = json(m.traits);
-  const contextJson = json(context);
+  const sealer = ctx.sealer;
+  const traits = asDict(m.traits);
+  const sealedProperties = sealer ? sealer.seal('properties', properties) : properties;
+  const sealedTraits = sealer && traits ? sealer.seal('traits', traits) : m.traits;
+  const sealedContext = sealer ? sealer.seal('context', context) : context;
+  const propertiesJson = json(sealedProperties);
+  const traitsJson = json(sealedTraits);
+  const contextJson = json(sealedContext);
   const integrationsJson = json(m.integrations);
   const row: AppendRow = [
     messageId,
@@ -152,12 +160,13 @@ export function normalizeMessage(message: SegmentMessage, ctx: NormalizeContext)
     integrationsJson,
   ];
   // UTF-8 bytes, not UTF-16 code units: the limit is in bytes.
+  // The size limit is on the message as sent: sealed fields are measured in the clear.
   const bytes =
     200 +
     utf8Bytes(messageId) +
-    utf8Bytes(propertiesJson) +
-    utf8Bytes(traitsJson) +
-    utf8Bytes(contextJson) +
+    utf8Bytes(sealedProperties === properties ? propertiesJson : json(properties)) +
+    utf8Bytes(sealedTraits === m.traits ? traitsJson : json(m.traits)) +
+    utf8Bytes(sealedContext === context ? contextJson : json(context)) +
     utf8Bytes(integrationsJson) +
     utf8Bytes(typeof m.event === 'string' ? m.event : null);
   return { messageId, row, bytes };

@@ -1,7 +1,9 @@
 import { TributaryError } from '../errors/index.ts';
 import type { AppendRow } from '../store/index.ts';
 import { decodeBody, bodyLimitFor } from './body.ts';
+import { sealPayload, type Sealer } from '../privacy/personal-data.ts';
 import { normalizeMessage } from './normalize.ts';
+import { sealerOf, type SealingSpec } from './pii.ts';
 import { payloadText } from './quarantine.ts';
 import { LIMITS, type MessageType } from './schema.ts';
 import { validateMessage } from './validate.ts';
@@ -12,6 +14,8 @@ export interface RawRequest {
   readonly contentEncoding?: string;
   readonly kind: MessageType | 'batch';
   readonly receivedAt: number;
+  /** Seals personal data before it is stored (null: stored as sent). */
+  readonly sealing?: SealingSpec | null;
 }
 
 export interface AcceptedMessage {
@@ -70,10 +74,15 @@ function unpack(kind: MessageType | 'batch', body: unknown): { messages: unknown
   return { messages: dict.batch, envelopeSentAt };
 }
 
-function failure(err: unknown, bodyWriteKey: string | null, payload: unknown): ParsedRequest {
+/** The quarantine's copy of a rejected message or body: JSON text with personal data sealed. */
+function keptPayload(sealer: Sealer | null, payload: unknown): string | null {
+  return payloadText(sealer ? sealPayload(sealer, payload) : payload);
+}
+
+function failure(err: unknown, bodyWriteKey: string | null, payload: unknown, sealer: Sealer | null): ParsedRequest {
   if (!(err instanceof TributaryError)) throw err;
   // Only requests that can never succeed (400) are kept; limits (413/415) are the client's to fix.
-  return { ok: false, bodyWriteKey, error: { code: err.code, message: err.message }, payload: err.status === 400 ? payloadText(payload) : null };
+  return { ok: false, bodyWriteKey, error: { code: err.code, message: err.message }, payload: err.status === 400 ? keptPayload(sealer, payload) : null };
 }
 
 /**
@@ -83,11 +92,12 @@ function failure(err: unknown, bodyWriteKey: string | null, payload: unknown): P
  */
 export function parseRequest(req: RawRequest): ParsedRequest {
   const bytes = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+  const sealer = req.sealing ? sealerOf(req.sealing) : null;
   let body: unknown;
   try {
     body = decodeBody(bytes, req.contentEncoding, bodyLimitFor(req.kind === 'batch' ? 'batch' : 'single'));
   } catch (err) {
-    return failure(err, null, bytes.subarray(0, 64 * 1024).toString('latin1'));
+    return failure(err, null, bytes.subarray(0, 64 * 1024).toString('latin1'), sealer);
   }
   const bodyWriteKey =
     body !== null && typeof body === 'object' && typeof (body as Dict).writeKey === 'string' ? ((body as Dict).writeKey as string) : null;
@@ -95,21 +105,21 @@ export function parseRequest(req: RawRequest): ParsedRequest {
   try {
     unpacked = unpack(req.kind, body);
   } catch (err) {
-    return failure(err, bodyWriteKey, body);
+    return failure(err, bodyWriteKey, body, sealer);
   }
   const accepted: AcceptedMessage[] = [];
   const rejected: RejectedMessage[] = [];
-  const context = { sourceId: '', receivedAt: req.receivedAt, envelopeSentAt: unpacked.envelopeSentAt };
+  const context = { sourceId: '', receivedAt: req.receivedAt, envelopeSentAt: unpacked.envelopeSentAt, sealer };
   unpacked.messages.forEach((raw, index) => {
     const checked = validateMessage(raw, req.kind === 'batch' ? undefined : req.kind);
     if (!checked.ok) {
-      rejected.push({ index, messageId: messageIdOf(raw), reason: checked.reason, payload: payloadText(raw) });
+      rejected.push({ index, messageId: messageIdOf(raw), reason: checked.reason, payload: keptPayload(sealer, raw) });
       return;
     }
     const normalized = normalizeMessage(checked.value, context);
     if (normalized.bytes > LIMITS.messageBytes) {
       const reason = `message: about ${normalized.bytes} bytes exceeds the limit of ${LIMITS.messageBytes} bytes`;
-      rejected.push({ index, messageId: normalized.messageId, reason, payload: payloadText(raw) });
+      rejected.push({ index, messageId: normalized.messageId, reason, payload: keptPayload(sealer, raw) });
       return;
     }
     accepted.push({ messageId: normalized.messageId, row: normalized.row });

@@ -4,6 +4,7 @@ import type { AccessService, Source } from '../privacy/index.ts';
 import { RecentIds } from './dedup.ts';
 import { ParsePool } from './parse-pool.ts';
 import type { AcceptedMessage, RawRequest, RejectedMessage } from './parse-request.ts';
+import type { SealingSpec } from './pii.ts';
 import { quarantineRow } from './quarantine.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { BatchWriter } from './writer.ts';
@@ -45,6 +46,8 @@ export class IngestService {
     private readonly access: AccessService,
     private readonly config: IngestConfig,
     private readonly suppression: SuppressionSettings | null = null,
+    /** The current sealing spec (read per request, so a key rotation applies at once); null: no sealing. */
+    private readonly sealing: (() => SealingSpec) | null = null,
   ) {
     this.writer = new BatchWriter(store, config);
     this.recent = new RecentIds(config.dedupWindowHours * 3_600_000, config.dedupMaxIds);
@@ -101,7 +104,7 @@ export class IngestService {
     this.writer.assertAccepting();
     let source = headerKey ? await this.authenticate(headerKey) : null;
     if (source) this.checkRate(source, request.receivedAt);
-    const parsed = await this.pool.parse(request);
+    const parsed = await this.pool.parse(this.sealing ? { ...request, sealing: this.sealing() } : request);
     // An unreadable body without a header key: say what is wrong with the body, keep nothing.
     if (!parsed.ok && !source && parsed.bodyWriteKey === null) throw new TributaryError(parsed.error.code, parsed.error.message);
     if (!source) {

@@ -1,3 +1,4 @@
+import { cannotOpen, revealDocument, type Opener, type Section } from '../privacy/personal-data.ts';
 import { TributaryError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import { suppressionKey, type IdentifierHash, type IdentifierKind } from '../identity/index.ts';
@@ -39,9 +40,16 @@ export interface PersonExport {
 const HASHED = new Set(['email', 'phone']);
 const JSON_COLUMNS = ['properties', 'traits', 'context', 'integrations'];
 
-function parseJsonColumns(row: Record<string, unknown>): Record<string, unknown> {
+const SECTION_OF: Record<string, Section> = { properties: 'properties', traits: 'traits', context: 'context' };
+
+function parseJsonColumns(row: Record<string, unknown>, open: Opener): Record<string, unknown> {
   const out: Record<string, unknown> = { ...row };
-  for (const c of JSON_COLUMNS) if (typeof out[c] === 'string') out[c] = JSON.parse(out[c] as string);
+  for (const c of JSON_COLUMNS) {
+    if (typeof out[c] !== 'string') continue;
+    const doc = JSON.parse(out[c] as string) as unknown;
+    const section = SECTION_OF[c];
+    out[c] = section && doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? revealDocument(doc as Record<string, unknown>, section, open, 'clear') : doc;
+  }
   return out;
 }
 
@@ -69,6 +77,8 @@ export class ErasureService {
      * export to an erasure without keeping anything that identifies the erased person.
      */
     private readonly pseudonym: (personId: string) => string,
+    /** Opens sealed personal data: an export gives the person their data in the clear. */
+    private readonly open: Opener = cannotOpen,
   ) {}
 
   private async target(personId: string): Promise<ErasureTarget & { identifiers: Array<{ kind: IdentifierKind; value: string }> }> {
@@ -121,9 +131,11 @@ export class ErasureService {
       personId,
       exportedAt: new Date().toISOString(),
       identifiers: t.identifiers.map((i) => ({ kind: i.kind, value: i.value, hashed: HASHED.has(i.kind) })),
-      profile: person ? { firstSeen: person.first_seen, lastSeen: person.last_seen, traits: person.traits ? JSON.parse(person.traits) : {} } : null,
+      profile: person
+        ? { firstSeen: person.first_seen, lastSeen: person.last_seen, traits: person.traits ? revealDocument(JSON.parse(person.traits), 'traits', this.open, 'clear') : {} }
+        : null,
       merges,
-      events: events.map(parseJsonColumns),
+      events: events.map((e) => parseJsonColumns(e, this.open)),
       sessions,
       touches,
     };

@@ -1,7 +1,7 @@
 import { TributaryError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import type { IdentityService, PersonQuery } from '../identity/index.ts';
-import { maskTraits } from '../privacy/index.ts';
+import { cannotOpen, revealDocument, type Opener, type Section } from '../privacy/personal-data.ts';
 import { personSummarySql, personTimelineSql, personTouchesSql, type PersonIds } from './profile.sql.ts';
 
 export interface TimelineEvent {
@@ -55,9 +55,11 @@ export async function getProfile(
   identity: IdentityService,
   personId: string,
   page: { limit: number; before?: string | null },
-  options: { unmasked?: boolean } = {},
+  options: { unmasked?: boolean; open?: Opener } = {},
 ): Promise<Profile> {
-  const mask = (doc: Record<string, unknown> | null) => (doc === null || options.unmasked ? doc : maskTraits(doc));
+  const open = options.open ?? cannotOpen;
+  const mode = options.unmasked ? 'clear' : 'mask';
+  const show = (doc: Record<string, unknown> | null, section: Section) => (doc === null ? null : revealDocument(doc, section, open, mode));
   let ids: PersonIds;
   let view: Awaited<ReturnType<IdentityService['getPerson']>> = null;
   if (personId.startsWith('anon:')) ids = { userIds: [], anonymousIds: [personId.slice(5)] };
@@ -84,7 +86,7 @@ export async function getProfile(
     personId: id,
     ...(view?.mergedFrom ? { mergedFrom: view.mergedFrom } : {}),
     identifiers: view ? view.identifiers.map(({ kind, value, hashed }) => ({ kind, value, hashed })) : ids.anonymousIds.map((v) => ({ kind: 'anonymous_id', value: v, hashed: false })).concat(ids.userIds.map((v) => ({ kind: 'user_id', value: v, hashed: false }))),
-    traits: mask(view?.traits ?? {})!,
+    traits: show(view?.traits ?? {}, 'traits')!,
     firstSeen: summary.first_seen,
     lastSeen: summary.last_seen,
     events: summary.events,
@@ -112,7 +114,7 @@ export async function getProfile(
         ? { source: (r.campaign_source as string | null) ?? null, medium: (r.campaign_medium as string | null) ?? null, name: (r.campaign_name as string | null) ?? null }
         : null,
       pageUrl: (r.page_url as string | null) ?? null,
-      properties: mask(parseJson(r.properties)),
+      properties: show(parseJson(r.properties), 'properties'),
     })),
     nextCursor: rows.length === page.limit && last ? String(last.ts_ms) : null,
   };

@@ -5,7 +5,8 @@ import type { IngestService } from '../ingest/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { can, type AccessAdmin, type AccessService, type ConsentPolicy, type Principal, type UserService } from '../privacy/index.ts';
 import type { AccessConfig } from '../config/index.ts';
-import { RateLimiter, type SuppressionSettings } from '../ingest/index.ts';
+import { RateLimiter, type SealingSpec, type SuppressionSettings } from '../ingest/index.ts';
+import type { PiiKeyring } from '../privacy/pii-keys.ts';
 import type { ErasureService } from '../profiles/index.ts';
 import { TributaryError } from '../errors/index.ts';
 import fastifyCookie from '@fastify/cookie';
@@ -42,6 +43,10 @@ export interface AppDeps {
   readonly accessConfig: AccessConfig;
   /** Lets imports drop messages of erased people. */
   readonly suppression?: SuppressionSettings;
+  /** Seals personal data in imports (the API's ingestion seals through the IngestService). */
+  readonly sealing?: () => SealingSpec;
+  /** Opens sealed personal data for readers allowed to see it (absent: nothing is sealed). */
+  readonly keyring?: PiiKeyring;
   readonly logger: Logger;
   /** Process-local tokens (the CLI's) accepted besides stored ones. */
   readonly localTokens?: ReadonlyMap<string, Principal>;
@@ -140,18 +145,18 @@ export async function buildApp(deps: AppDeps) {
     loginAttemptsPerMinute: deps.accessConfig.loginAttemptsPerMinute,
   });
   await app.register(sourceRoutes, { admin: deps.admin });
-  await app.register(adminRoutes, { admin: deps.admin });
+  await app.register(adminRoutes, { admin: deps.admin, keyring: deps.keyring });
   await app.register(ingestRoutes, { ingest: deps.ingest });
-  await app.register(eventRoutes, { store: deps.store });
+  await app.register(eventRoutes, { store: deps.store, open: deps.keyring?.open });
   await app.register(catalogRoutes, { store: deps.store });
   await app.register(attributionRoutes, { store: deps.store, consent: deps.consent });
   await app.register(conversionRoutes, { store: deps.store, audit: deps.admin.audit });
-  await app.register(peopleRoutes, { store: deps.store, identity: deps.identity, erasure: deps.erasure, consent: deps.consent });
+  await app.register(peopleRoutes, { store: deps.store, identity: deps.identity, erasure: deps.erasure, consent: deps.consent, open: deps.keyring?.open });
   await app.register(funnelRoutes, { store: deps.store, audit: deps.admin.audit, consent: deps.consent });
   await app.register(journeyRoutes, { store: deps.store, consent: deps.consent });
   await app.register(kpiRoutes, { store: deps.store });
   await app.register(retentionRoutes, { store: deps.store });
-  const imports = new ImportService(deps.store, deps.access, { suppression: deps.suppression });
+  const imports = new ImportService(deps.store, deps.access, { suppression: deps.suppression, sealing: deps.sealing });
   app.addHook('onClose', () => imports.close());
   await app.register(importRoutes, { imports });
   return app;

@@ -68,6 +68,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/people/:id/consent': 'people:read',
   'GET /api/consent/report': 'data:read',
   'DELETE /api/people/:id': 'privacy:manage',
+  'GET /api/privacy/keys': 'privacy:manage',
+  'POST /api/privacy/keys/rotate': 'privacy:manage',
 };
 
 /** The access rule of a route, or null when the route is not in the table. */

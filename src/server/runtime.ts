@@ -38,7 +38,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   fs.mkdirSync(config.dataDir, { recursive: true });
   const secret = loadOrCreateSecret(config.dataDir, config.secret);
   const store = await openStore(config.dataDir);
-  const services = createServices(store, config, secret);
+  const services = await createServices(store, config, secret);
   const { access, ingest } = services;
   const bootstrap = await access.bootstrap({ writeKey: config.writeKey, adminToken: config.adminToken });
   await ingest.warmUp();
@@ -57,6 +57,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     consent: services.consent,
     accessConfig: config.access,
     suppression: services.suppression,
+    sealing: services.sealing,
+    keyring: services.keyring,
     logger,
     localTokens,
     version: VERSION,

@@ -66,6 +66,14 @@ describe('tributary users | tokens | keys | audit (on the file)', () => {
     expect((await json('audit', '--action', 'user')).entries).toHaveLength(2);
   });
 
+  it('lists the personal data keys and rotates them, audited', async () => {
+    const before = (await json('privacy', 'keys')).keys;
+    expect(before).toEqual([{ id: 'k1', createdAt: expect.any(String), current: true }]);
+    expect(await json('privacy', 'rotate-key')).toEqual({ current: 'k2', previous: 'k1' });
+    expect((await json('privacy', 'keys')).keys.map((k: { id: string; current: boolean }) => [k.id, k.current])).toEqual([['k1', false], ['k2', true]]);
+    expect((await json('audit', '--action', 'pii_key')).entries).toEqual([expect.objectContaining({ action: 'pii_key.rotate', target: 'k2', actor: 'cli' })]);
+  });
+
   it('refuses a data directory that was never initialised', async () => {
     const run = await runCli('users', 'list', '--data', path.join(parent, 'nothing-here'));
     expect(run.code).toBe(1);

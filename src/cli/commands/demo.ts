@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { TributaryError } from '../../errors/index.ts';
 import { databasePath, openStore, raw } from '../../store/index.ts';
-import { AccessService, loadOrCreateSecret } from '../../privacy/index.ts';
+import { loadOrCreateSecret } from '../../privacy/index.ts';
 import { ImportService } from '../../ingest/index.ts';
 import { generateDemoWorld, resolveDemoOptions } from '../../demo/index.ts';
 import { loadDemoWorld, type DemoPhase } from '../../demo/service.ts';
@@ -73,7 +73,8 @@ async function generateAndLoad(config: Config, wanted: Omit<DemoMarker, 'writeKe
   const store = await openStore(config.dataDir);
   try {
     const secret = loadOrCreateSecret(config.dataDir, config.secret);
-    const imports = new ImportService(store, new AccessService(store, secret));
+    const services = await createServices(store, config, secret);
+    const imports = new ImportService(store, services.access, { sealing: services.sealing });
     const bars = new Map<DemoPhase, PhaseProgress>();
     const labels: Record<DemoPhase, string> = { events: 'loading events', spend: 'loading spend', customers: 'loading customers' };
     const report = await loadDemoWorld(imports, world, (phase, done, total) => {
@@ -83,7 +84,6 @@ async function generateAndLoad(config: Config, wanted: Omit<DemoMarker, 'writeKe
       if (done >= total) bar.stop();
     });
     await imports.close();
-    const services = createServices(store, config, secret);
     const stitching = startPhase('stitching identities', quiet);
     await services.identity.processNewEvents();
     stitching.stop();

@@ -24,12 +24,12 @@ import {
   type LineReject,
   type MessageRecord,
 } from '../../ingest/index.ts';
-import { AccessService, loadOrCreateSecret } from '../../privacy/index.ts';
+import { loadOrCreateSecret } from '../../privacy/index.ts';
 import { readServerFile } from '../../server/index.ts';
-import { databasePath, type Store } from '../../store/index.ts';
+import { databasePath } from '../../store/index.ts';
 import { printJson, printTable } from '../output.ts';
 import { withDataDir } from '../target.ts';
-import { createServices, processPending } from '../../server/services.ts';
+import { createServices, processPending, type Services } from '../../server/services.ts';
 
 interface ImportOptions {
   data?: string;
@@ -106,10 +106,10 @@ function typeOf(type: string | undefined): MessageType | null {
 
 // Without a server ----------------------------------------------------------------------------
 
-async function importDirectly(job: Job, store: Store, secret: string, phoneCountryCode: string | undefined): Promise<ImportCounts> {
-  // Messages of erased people are dropped (and counted) like on the API.
-  const suppression = { secret, phoneCountryCode };
-  const service = new ImportService(store, new AccessService(store, secret), job.size < INLINE_FILE_BYTES ? { workers: 0, suppression } : { suppression });
+async function importDirectly(job: Job, services: Services): Promise<ImportCounts> {
+  // Messages of erased people are dropped (and counted), and personal data sealed, like on the API.
+  const options = { suppression: services.suppression, sealing: services.sealing };
+  const service = new ImportService(services.store, services.access, job.size < INLINE_FILE_BYTES ? { workers: 0, ...options } : options);
   try {
     if (job.kind === 'spend') return await importSpendDirectly(job, service);
     if (job.format === 'ndjson') return await importNdjsonDirectly(job, service);
@@ -254,9 +254,10 @@ async function runImport(kind: ImportKind, file: string, opts: ImportOptions): P
       () => importThroughServer(job, config.dataDir),
       async (store) => {
         const secret = loadOrCreateSecret(config.dataDir, config.secret);
-        const imported = await importDirectly(job, store, secret, config.identity.defaultPhoneCountryCode);
+        const services = await createServices(store, config, secret);
+        const imported = await importDirectly(job, services);
         // No server to catch up in the background: bring people, sessions and touches up to date now.
-        if (imported.stored > 0) await processPending(createServices(store, config, secret));
+        if (imported.stored > 0) await processPending(services);
         return imported;
       },
     );

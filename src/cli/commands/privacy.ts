@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
 import { TributaryError } from '../../errors/index.ts';
 import { databasePath } from '../../store/index.ts';
-import { loadOrCreateSecret } from '../../privacy/index.ts';
+import { AuditLog, loadOrCreateSecret } from '../../privacy/index.ts';
+import { PiiKeyring, type PiiKeyInfo } from '../../privacy/pii-keys.ts';
 import { findPersonId, type ErasureReport, type PersonExport } from '../../profiles/index.ts';
 import { createServices } from '../../server/services.ts';
 import { note, printJson, printTable } from '../output.ts';
-import { withDataDir } from '../target.ts';
+import { withDataDir, type ServerClient } from '../target.ts';
 
 interface SubjectOptions {
   userId?: string;
@@ -27,7 +28,7 @@ function subjectOf(opts: SubjectOptions): { kind: 'userId' | 'anonymousId' | 'em
 }
 
 /** Runs a right-of-access or erasure request on the running server or on the file. */
-async function forSubject<T>(opts: SubjectOptions, viaServer: (personId: string, api: Parameters<Parameters<typeof withDataDir>[1]>[0]) => Promise<T>, viaFile: (personId: string, services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
+async function forSubject<T>(opts: SubjectOptions, viaServer: (personId: string, api: Parameters<Parameters<typeof withDataDir>[1]>[0]) => Promise<T>, viaFile: (personId: string, services: Awaited<ReturnType<typeof createServices>>) => Promise<T>): Promise<T> {
   const config = loadConfig({ dataDir: opts.data });
   if (!fs.existsSync(databasePath(config.dataDir))) throw new TributaryError('bad_request', `${config.dataDir} is not initialised: run "tributary init --data ${config.dataDir}" first`);
   const subject = subjectOf(opts);
@@ -39,7 +40,7 @@ async function forSubject<T>(opts: SubjectOptions, viaServer: (personId: string,
       return viaServer(personId, api);
     },
     async (store) => {
-      const services = createServices(store, config, loadOrCreateSecret(config.dataDir, config.secret));
+      const services = await createServices(store, config, loadOrCreateSecret(config.dataDir, config.secret));
       await services.ingest.loadSuppressions();
       const personId = subject.kind === 'personId' ? subject.value : await findPersonId(services.identity, { [subject.kind]: subject.value } as never);
       if (!personId) throw new TributaryError('not_found', 'no person has that identifier');
@@ -59,7 +60,7 @@ function subjectOptions(command: Command): Command {
 }
 
 export function registerPrivacy(program: Command): void {
-  const privacy = program.command('privacy').description("data subjects' rights: erase a person, export a person's data");
+  const privacy = program.command('privacy').description("data subjects' rights (erase a person, export a person's data) and the keys that encrypt personal data");
   subjectOptions(privacy.command('erase'))
     .description("erase a person's events, identifiers, traits and derived data, and drop later messages for them")
     .option('--json', 'print the erasure report as JSON')
@@ -85,4 +86,46 @@ export function registerPrivacy(program: Command): void {
       );
       printJson(data);
     });
+  privacy
+    .command('keys')
+    .description('list the keys that encrypt personal data (ids and dates only)')
+    .option('--data <dir>', 'data directory (default: TRIBUTARY_DATA_DIR or ./data)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { data?: string; json?: boolean }) => {
+      const keys = await forKeyring(
+        opts.data,
+        async (api) => (await api.get<{ keys: PiiKeyInfo[] }>('/api/privacy/keys')).keys,
+        async (ring) => ring.list(),
+      );
+      if (opts.json) printJson({ keys });
+      else printTable(keys.map((k) => ({ id: k.id, created: k.createdAt, current: k.current ? 'yes' : '' })));
+    });
+  privacy
+    .command('rotate-key')
+    .description('add a new key for personal data and seal new data with it (older keys stay to read older data)')
+    .option('--data <dir>', 'data directory (default: TRIBUTARY_DATA_DIR or ./data)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { data?: string; json?: boolean }) => {
+      const result = await forKeyring(
+        opts.data,
+        (api) => api.send<{ current: string; previous: string }>('POST', '/api/privacy/keys/rotate'),
+        async (ring, audit) => {
+          const previous = ring.current.id;
+          const current = await ring.rotate();
+          await audit.record({ actor: 'cli', ip: null, action: 'pii_key.rotate', target: current, details: { previous } });
+          return { current, previous };
+        },
+      );
+      if (opts.json) printJson(result);
+      else note(`personal data is now sealed with key ${result.current} (${result.previous} still reads older data)`);
+    });
+}
+
+/** Runs a keyring command on the running server or on the file. */
+async function forKeyring<T>(dataDir: string | undefined, viaServer: (api: ServerClient) => Promise<T>, viaFile: (ring: PiiKeyring, audit: AuditLog) => Promise<T>): Promise<T> {
+  const config = loadConfig({ dataDir });
+  if (!fs.existsSync(databasePath(config.dataDir))) throw new TributaryError('bad_request', `${config.dataDir} is not initialised: run "tributary init --data ${config.dataDir}" first`);
+  return withDataDir(config.dataDir, viaServer, async (store) =>
+    viaFile(await PiiKeyring.open(store, loadOrCreateSecret(config.dataDir, config.secret)), new AuditLog(store)),
+  );
 }

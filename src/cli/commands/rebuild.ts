@@ -24,7 +24,7 @@ export function registerRebuild(program: Command): void {
       }
       const store = await openStore(config.dataDir);
       try {
-        const services = createServices(store, config, loadOrCreateSecret(config.dataDir, config.secret));
+        const services = await createServices(store, config, loadOrCreateSecret(config.dataDir, config.secret));
         const started = Date.now();
         const identity = await services.identity.rebuild();
         const sessions = await services.derive.rebuild();

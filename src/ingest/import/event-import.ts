@@ -6,6 +6,7 @@ import type { MessageType } from '../schema.ts';
 import type { ImportPool } from './import-pool.ts';
 import { insertStagedEventsSql, insertStagedQuarantineSql, upsertImportSql } from './import.sql.ts';
 import { countSuppressedSql, loadSuppressionKeysSql, type SuppressionSettings } from '../suppression.ts';
+import type { SealingSpec } from '../pii.ts';
 import { emptyCounts, type ImportCounts, type ImportTask, type MessageRecord, type RejectSink, type TaskContext, type TaskResult } from './types.ts';
 
 export interface EventImportSpec {
@@ -82,7 +83,14 @@ export class EventImport {
     this.lineOffset = (spec.firstLine ?? 1) - 1;
   }
 
-  static async start(store: Store, pool: ImportPool, spec: EventImportSpec, onRejects: RejectSink, suppression: SuppressionSettings | null = null): Promise<EventImport> {
+  static async start(
+    store: Store,
+    pool: ImportPool,
+    spec: EventImportSpec,
+    onRejects: RejectSink,
+    suppression: SuppressionSettings | null = null,
+    sealing: SealingSpec | null = null,
+  ): Promise<EventImport> {
     const keys = suppression ? (await store.query<{ key: string }>(loadSuppressionKeysSql())).map((r) => r.key) : [];
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'tributary-import-'));
     const context: TaskContext = {
@@ -92,6 +100,7 @@ export class EventImport {
       origin: `import:${spec.file}`,
       defaultType: spec.defaultType ?? null,
       suppression: suppression && keys.length > 0 ? { ...suppression, keys } : null,
+      sealing,
     };
     return new EventImport(store, pool, spec, context, onRejects);
   }

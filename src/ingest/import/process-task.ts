@@ -7,6 +7,8 @@ import { payloadText, quarantineRow } from '../quarantine.ts';
 import { LIMITS, type MessageType } from '../schema.ts';
 import { validateMessage } from '../validate.ts';
 import { rowSuppressor } from '../suppression.ts';
+import { sealPayload, type Sealer } from '../../privacy/personal-data.ts';
+import { sealerOf } from '../pii.ts';
 import type { ImportTask, LineReject, TaskContext, TaskResult } from './types.ts';
 
 /**
@@ -87,6 +89,7 @@ class Staged {
   accepted = 0;
   suppressed = 0;
   private readonly isSuppressed: ((row: AppendRow) => boolean) | null;
+  readonly sealer: Sealer | null;
 
   constructor(
     private readonly ctx: TaskContext,
@@ -94,6 +97,7 @@ class Staged {
   ) {
     this.events = new ByteWriter(expectedBytes);
     this.isSuppressed = rowSuppressor(ctx.suppression);
+    this.sealer = ctx.sealing ? sealerOf(ctx.sealing) : null;
   }
 
   accept(ord: number, row: AppendRow): void {
@@ -111,7 +115,8 @@ class Staged {
     const text = payloadText(raw) ?? '';
     this.rejects.push({ line, reason, raw: text });
     const { sourceId, receivedAt, origin } = this.ctx;
-    this.quarantine.write(csvLine(null, quarantineRow({ sourceId, receivedAt, origin, index: line, messageId, reason, payload: text })));
+    const payload = this.sealer ? sealPayload(this.sealer, text) : text;
+    this.quarantine.write(csvLine(null, quarantineRow({ sourceId, receivedAt, origin, index: line, messageId, reason, payload })));
   }
 
   finish(seq: number, lines: number): TaskResult {
@@ -194,7 +199,7 @@ function splitLines(bytes: Uint8Array): Array<string | { invalid: string }> {
 
 function runNdjson(task: ImportTask & { kind: 'ndjson' }): TaskResult {
   const out = new Staged(task, task.bytes.byteLength * 1.5);
-  const ctx: NormalizeContext = { sourceId: task.sourceId, receivedAt: task.receivedAt };
+  const ctx: NormalizeContext = { sourceId: task.sourceId, receivedAt: task.receivedAt, sealer: out.sealer };
   const parts = splitLines(task.bytes);
   const lines = parts.length > 0 && parts[parts.length - 1] === '' ? parts.length - 1 : parts.length;
   for (let i = 0; i < lines; i++) {
@@ -233,7 +238,7 @@ function labelOf(message: Dict): string {
 
 function runRecords(task: ImportTask & { kind: 'records' }): TaskResult {
   const out = new Staged(task, task.records.length * 2048);
-  const ctx: NormalizeContext = { sourceId: task.sourceId, receivedAt: task.receivedAt };
+  const ctx: NormalizeContext = { sourceId: task.sourceId, receivedAt: task.receivedAt, sealer: out.sealer };
   for (const record of task.records) {
     out.read++;
     const messages = record.messages;

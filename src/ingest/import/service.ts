@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SuppressionSettings } from '../suppression.ts';
+import type { SealingSpec } from '../pii.ts';
 import { TributaryError } from '../../errors/index.ts';
 import type { AccessService } from '../../privacy/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -79,14 +80,17 @@ export class ImportService {
   private readonly pool: ImportPool;
   /** Drops messages of erased people (the suppression list is read at each import's start). */
   private readonly suppression: SuppressionSettings | null;
+  /** Seals personal data (the spec is read at each import's start). */
+  private readonly sealing: (() => SealingSpec) | null;
 
   constructor(
     private readonly store: Store,
     private readonly access: AccessService,
-    options: { readonly workers?: number; readonly suppression?: SuppressionSettings } = {},
+    options: { readonly workers?: number; readonly suppression?: SuppressionSettings; readonly sealing?: () => SealingSpec } = {},
   ) {
     this.pool = new ImportPool(options.workers ?? defaultImportWorkers());
     this.suppression = options.suppression ?? null;
+    this.sealing = options.sealing ?? null;
   }
 
   /** The source messages are imported into: the given one (must be active) or the first active one. */
@@ -117,7 +121,7 @@ export class ImportService {
       defaultType: run.defaultType ?? null,
       firstLine: run.firstLine,
     };
-    return EventImport.start(this.store, this.pool, spec, onRejects, this.suppression);
+    return EventImport.start(this.store, this.pool, spec, onRejects, this.suppression, this.sealing?.() ?? null);
   }
 
   /** NDJSON lines (a request body; `firstLine` numbers its first line). */

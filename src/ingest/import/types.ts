@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MessageType } from '../schema.ts';
 import type { SuppressionSpec } from '../suppression.ts';
+import type { SealingSpec } from '../pii.ts';
 
 export const IMPORT_KINDS = ['events', 'spend', 'customers'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -79,6 +80,8 @@ export interface TaskContext {
   readonly defaultType: MessageType | null;
   /** The suppression list (erased people), or null when it is empty. */
   readonly suppression: SuppressionSpec | null;
+  /** Seals personal data before it is staged (null: stored as sent). */
+  readonly sealing: SealingSpec | null;
 }
 
 /** A unit of parsing work for a worker thread (or the event loop for small inputs). */

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AccessAdmin, Actor } from '../../privacy/index.ts';
+import type { PiiKeyring } from '../../privacy/pii-keys.ts';
 import { parseQuery } from '../validation.ts';
+import { TributaryError } from '../../errors/index.ts';
 
 const userBody = z.object({
   email: z.string().min(1),
@@ -23,7 +25,7 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 /** Users, API tokens, write-key rotation and revocation, and the audit log (admin only). */
-export async function adminRoutes(app: FastifyInstance, opts: { admin: AccessAdmin }): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, opts: { admin: AccessAdmin; keyring?: PiiKeyring }): Promise<void> {
   const { admin } = opts;
   app.get('/api/users', async () => ({ users: await admin.listUsers() }));
   app.post('/api/users', async (request, reply) => {
@@ -53,6 +55,17 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AccessAdm
 
   app.post<{ Params: { id: string } }>('/api/sources/:id/rotate', async (request) => admin.rotateSourceKey(actorOf(request), request.params.id));
   app.delete<{ Params: { id: string } }>('/api/sources/:id', async (request) => ({ source: await admin.revokeSource(actorOf(request), request.params.id) }));
+
+  // Keys that encrypt personal data: listed without their bytes; rotation adds one, old ones stay to read.
+  app.get('/api/privacy/keys', async () => ({ keys: opts.keyring?.list() ?? [] }));
+  app.post('/api/privacy/keys/rotate', async (request, reply) => {
+    if (!opts.keyring) throw new TributaryError('bad_request', 'personal data is not encrypted on this server');
+    const previous = opts.keyring.current.id;
+    const id = await opts.keyring.rotate();
+    await admin.audit.record({ actor: actorOf(request).name, ip: request.ip, action: 'pii_key.rotate', target: id, details: { previous } });
+    reply.status(201);
+    return { current: id, previous, keys: opts.keyring.list() };
+  });
 
   app.get('/api/audit', async (request) => {
     const q = parseQuery(auditQuery, request.query);

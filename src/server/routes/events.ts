@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Store } from '../../store/index.ts';
 import { listEvents, listQuarantine } from '../../ingest/index.ts';
 import { parseQuery } from '../validation.ts';
-import { can, maskTraits } from '../../privacy/index.ts';
+import { can } from '../../privacy/index.ts';
+import { cannotOpen, mayHoldSealed, revealDocument, revealPayload, type Opener, type Section } from '../../privacy/personal-data.ts';
 
 const eventsQuery = z.object({
   type: z.string().optional(),
@@ -20,18 +21,31 @@ const pageQuery = z.object({
 });
 
 /** Read API over stored events and the quarantine. */
-export async function eventRoutes(app: FastifyInstance, opts: { store: Store }): Promise<void> {
+/** A quarantined payload as a reader may see it: sealed values opened or masked. */
+function shownPayload(payload: string | null, open: Opener, mode: 'clear' | 'mask'): string | null {
+  if (payload === null || !mayHoldSealed(payload)) return payload;
+  try {
+    return JSON.stringify(revealPayload(JSON.parse(payload), open, mode));
+  } catch {
+    return payload;
+  }
+}
+
+export async function eventRoutes(app: FastifyInstance, opts: { store: Store; open?: Opener }): Promise<void> {
+  const open = opts.open ?? cannotOpen;
   app.get('/api/events', async (request) => {
     const { limit, cursor, ...filter } = parseQuery(eventsQuery, request.query);
     const page = await listEvents(opts.store, filter, limit, cursor);
-    if (can(request.principal?.role ?? '', 'pii:read')) return page;
-    // Roles without personal-data access see events with personal fields masked.
-    const mask = (doc: Record<string, unknown> | null) => (doc === null ? null : maskTraits(doc));
-    return { ...page, events: page.events.map((e) => ({ ...e, traits: mask(e.traits), properties: mask(e.properties), context: mask(e.context) })) };
+    // Sealed personal data is opened for roles with personal-data access, and masked for the others.
+    const mode = can(request.principal?.role ?? '', 'pii:read') ? 'clear' : 'mask';
+    const show = (doc: Record<string, unknown> | null, section: Section) => (doc === null ? null : revealDocument(doc, section, open, mode));
+    return { ...page, events: page.events.map((e) => ({ ...e, traits: show(e.traits, 'traits'), properties: show(e.properties, 'properties'), context: show(e.context, 'context') })) };
   });
 
   app.get('/api/quarantine', async (request) => {
     const { limit, offset } = parseQuery(pageQuery, request.query);
-    return listQuarantine(opts.store, limit, offset);
+    const page = await listQuarantine(opts.store, limit, offset);
+    const mode = can(request.principal?.role ?? '', 'pii:read') ? 'clear' : 'mask';
+    return { ...page, messages: page.messages.map((m) => ({ ...m, payload: shownPayload(m.payload, open, mode) })) };
   });
 }

@@ -1,3 +1,4 @@
+import type { Opener } from '../../privacy/personal-data.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TributaryError } from '../../errors/index.ts';
@@ -15,7 +16,7 @@ const lookupQuery = z
 const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), before: z.string().optional() });
 
 /** A customer's profile and timeline; lookup by any identifier (e-mail and phone are hashed first). */
-export async function peopleRoutes(app: FastifyInstance, opts: { store: Store; identity: IdentityService; erasure: ErasureService; consent: ConsentPolicy }): Promise<void> {
+export async function peopleRoutes(app: FastifyInstance, opts: { store: Store; identity: IdentityService; erasure: ErasureService; consent: ConsentPolicy; open?: Opener }): Promise<void> {
   app.get('/api/people', async (request) => {
     const q = parseQuery(lookupQuery, request.query);
     const personId = await findPersonId(opts.identity, q.userId ? { userId: q.userId } : q.anonymousId ? { anonymousId: q.anonymousId } : q.email ? { email: q.email } : { phone: q.phone! });
@@ -25,7 +26,7 @@ export async function peopleRoutes(app: FastifyInstance, opts: { store: Store; i
 
   app.get<{ Params: { id: string } }>('/api/people/:id', async (request) => {
     const page = parseQuery(pageQuery, request.query);
-    return getProfile(opts.store, opts.identity, request.params.id, page, { unmasked: can(request.principal?.role ?? '', 'pii:read') });
+    return getProfile(opts.store, opts.identity, request.params.id, page, { unmasked: can(request.principal?.role ?? '', 'pii:read'), open: opts.open });
   });
 
   // Right of access: everything stored about the person (audited).

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerRecord, mapCustomerHeader } from '../../../src/ingest/index.ts';
 import { removeTestDataDir } from '../../helpers/server.ts';
 import { initDataDir, queryDataDir, readRejects, runCli, summaryOf, writeInput } from './helpers.ts';
+import { openerFor, revealed } from '../../helpers/sealed.ts';
 
 const EXTERNAL_IDS = (id: string) => [{ id, type: 'crm_id', collection: 'users', encoding: 'none' }];
 
@@ -76,9 +77,16 @@ describe('tributary import customers', () => {
       dataDir,
       `SELECT type, event, anonymous_id, message_id, timestamp, channel, revenue, currency, source_id, traits, context FROM events ORDER BY type, anonymous_id, message_id`,
     );
+    // Personal traits are stored sealed: only the keyring opens them again.
+    const open = await openerFor(dataDir);
+    const traits = events.slice(0, 2).map((e) => e.traits as string);
+    for (const text of traits) expect(text).not.toMatch(/example\.com|Jane|Doe|Bob|5550100/);
+    expect(JSON.parse(traits[0]).email).toMatchObject({ $k: 'email', $h: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(revealed(open, traits[0], 'traits')).toEqual({ email: 'jane@example.com', phone: '+15550100', firstName: 'Jane', lastName: 'Doe', loyalty_tier: 'gold' });
+    expect(revealed(open, traits[1], 'traits')).toEqual({ email: 'bob@example.com', firstName: 'Bob', loyalty_tier: 'silver' });
     expect(events).toEqual([
-      expect.objectContaining({ type: 'identify', anonymous_id: 'crm:c1', traits: JSON.stringify({ email: 'jane@example.com', phone: '+15550100', firstName: 'Jane', lastName: 'Doe', loyalty_tier: 'gold' }), context: JSON.stringify({ externalIds: EXTERNAL_IDS('c1') }), source_id: sourceId }),
-      expect.objectContaining({ type: 'identify', anonymous_id: 'crm:c2', traits: JSON.stringify({ email: 'bob@example.com', firstName: 'Bob', loyalty_tier: 'silver' }) }),
+      expect.objectContaining({ type: 'identify', anonymous_id: 'crm:c1', context: JSON.stringify({ externalIds: EXTERNAL_IDS('c1') }), source_id: sourceId }),
+      expect.objectContaining({ type: 'identify', anonymous_id: 'crm:c2' }),
       expect.objectContaining({ type: 'track', event: 'Order Completed', anonymous_id: 'crm:c1', message_id: 'pos-o-1', timestamp: '2024-05-02T00:00:00.000Z', channel: 'offline', revenue: 59.9, currency: 'USD' }),
       expect.objectContaining({ type: 'track', event: 'Order Completed', anonymous_id: 'crm:c2', message_id: 'pos-o-2', timestamp: '2024-05-03T15:00:00.000Z', channel: 'offline', revenue: 12, currency: 'EUR' }),
     ]);

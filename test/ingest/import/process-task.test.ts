@@ -10,7 +10,7 @@ let dir: string;
 let ctx: TaskContext;
 beforeAll(() => {
   dir = makeTestDataDir();
-  ctx = { dir, sourceId: 'src_1', receivedAt: Date.UTC(2024, 4, 1), origin: 'import:t.ndjson', defaultType: null, suppression: null };
+  ctx = { dir, sourceId: 'src_1', receivedAt: Date.UTC(2024, 4, 1), origin: 'import:t.ndjson', defaultType: null, suppression: null, sealing: null };
 });
 afterAll(() => {
   removeTestDataDir(dir);
