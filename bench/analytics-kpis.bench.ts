@@ -10,13 +10,18 @@
  * those sessions ending in an order; sessions and touches (a fifth of sessions preceded by an
  * ad impression touch) over 12 channels; daily spend per channel and campaign. The activity
  * rollups are built once (timed separately), as the first query after an import would.
+ *
+ * Queries run as the server runs them, with the consent filter for analytics: first with nobody
+ * having refused (the filter then costs one tiny query), then with 1% of signed-in people having
+ * refused analytics.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDbStore, raw } from '../src/store/index.ts';
-import { kpiQuerySchema, kpisFromStore, refreshActivity, retentionFromStore, retentionQuerySchema } from '../src/analytics/index.ts';
+import { consentScope, kpiQuerySchema, kpisFromStore, refreshActivity, retentionFromStore, retentionQuerySchema } from '../src/analytics/index.ts';
+import { DEFAULT_CONSENT_POLICY } from '../src/privacy/index.ts';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '10000000' }, runs: { type: 'string', default: '3' }, keep: { type: 'string' } } });
 const EVENTS = Number(values.events);
@@ -109,16 +114,24 @@ const describeKpis = (r: Awaited<ReturnType<typeof kpisFromStore>>): string => {
     (top.length ? `; top ${top.map((b) => `${b.key} ${n(b.revenue!)}`).join(', ')} of ${r.breakdown.length} channels` : '')
   );
 };
-await time('KPIs, daily series, channel breakdown', TARGET_S, () => kpisFromStore(store, kpiRequest('channel')), describeKpis);
-await time('KPIs, daily series, no breakdown     ', TARGET_S, () => kpisFromStore(store, kpiRequest()), describeKpis);
+const scope = consentScope(store.dialect, 'analytics', DEFAULT_CONSENT_POLICY);
+await time('KPIs, daily series, channel breakdown', TARGET_S, () => kpisFromStore(store, kpiRequest('channel'), { scope }), describeKpis);
+await time('KPIs, daily series, no breakdown     ', TARGET_S, () => kpisFromStore(store, kpiRequest(), { scope }), describeKpis);
 
 const describeCohorts = (r: Awaited<ReturnType<typeof retentionFromStore>>): string => {
   const sizes = r.cohorts.reduce((sum, c) => sum + c.size, 0);
   const first = r.cohorts[0];
   return `${r.cohorts.length} cohort rows, ${n(sizes)} members, ${r.periods} weeks; cohort ${first?.cohort}${first?.key ? ` ${first.key}` : ''}: ${first?.values.slice(0, 4).map((v) => `${(v * 100).toFixed(1)}%`).join(' ')}`;
 };
-await time('weekly cohorts, repeat purchase                ', null, () => retentionFromStore(store, retentionQuerySchema.parse({ cohort: 'week' })), describeCohorts);
-await time('weekly cohorts, repeat purchase, by channel    ', null, () => retentionFromStore(store, retentionQuerySchema.parse({ cohort: 'week', by: 'channel' })), describeCohorts);
+await time('weekly cohorts, repeat purchase                ', null, () => retentionFromStore(store, retentionQuerySchema.parse({ cohort: 'week' }), { scope }), describeCohorts);
+await time('weekly cohorts, repeat purchase, by channel    ', null, () => retentionFromStore(store, retentionQuerySchema.parse({ cohort: 'week', by: 'channel' }), { scope }), describeCohorts);
+
+// 1% of signed-in people refuse analytics (as refreshConsent records a refusal).
+await store.exec(raw(`INSERT INTO consent_current SELECT 'user_id', value, TIMESTAMP '2025-01-01', '{"analytics":false}'
+  FROM identities WHERE kind = 'user_id' AND hash(value) % 100 = 0`));
+console.log(`${n(await count('consent_current'))} people refused analytics`);
+await time('KPIs, channel breakdown, 1% refused analytics', TARGET_S, () => kpisFromStore(store, kpiRequest('channel'), { scope }), describeKpis);
+await time('weekly cohorts, 1% refused analytics         ', null, () => retentionFromStore(store, retentionQuerySchema.parse({ cohort: 'week' }), { scope }), describeCohorts);
 
 await store.close();
 if (values.keep === undefined) fs.rmSync(dir, { recursive: true, force: true });

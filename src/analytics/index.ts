@@ -1,7 +1,14 @@
 /**
  * Analytics: KPIs, retention and cohorts (and funnels, paths) over the store. See README.md.
  */
-export { kpisFromStore, latestEventMs, KPI_LOOKBACK_DAYS, DEFAULT_RANGE_DAYS, MAX_PERIODS } from './kpis-service.ts';
+export { kpisFromStore, latestEventMs, effectiveScope, KPI_LOOKBACK_DAYS, DEFAULT_RANGE_DAYS, MAX_PERIODS, type AnalyticsOptions } from './kpis-service.ts';
+export { consentScope, type PersonScope } from './kpis-scope.sql.ts';
+export { kpiExportFromStore, audienceFromStore, personTraitsReader, type AudienceExport, type AudiencePerson, type AudienceOptions } from './export-service.ts';
+export { kpiExport, kpiExportCsv, groupSize, isSuppressed, suppressedLabel, GROUP_SIZE_METRICS, type KpiExport } from './export-kpis.ts';
+export { audienceCsv, AUDIENCE_COLUMNS, PII_COLUMNS } from './export-audience.ts';
+export { toCsv, neutralizeFormula, type CsvCell } from './export-csv.ts';
+export { kpiExportFieldsSchema, audienceQuerySchema, describeAudience, EXPORT_FORMATS, type ExportFormat, type AudienceRequest, type AudienceQuery } from './export-request.ts';
+export { audienceSql, type AudienceSqlQuery, type AudienceSqlRow } from './audience.sql.ts';
 export { kpiQuerySchema, parseBreakdown, parseMetrics, type KpiRequest, type KpiQuery } from './kpis-request.ts';
 export { assembleKpiReport, type KpiReport, type KpiRow, type ReconciliationLine } from './kpis-report.ts';
 export { KPI_METRICS, COUNT_METRICS, RATIO_METRICS, deriveRatios, relativeChange, safeRatio, type KpiMetric, type CountMetric, type RatioMetric, type MetricValues } from './kpis-metrics.ts';

@@ -7,6 +7,7 @@ import { assembleKpiReport, type KpiReport, type KpiRow } from './kpis-report.ts
 import type { KpiRequest } from './kpis-request.ts';
 import { kpiSql, spendHasDimension, type KpiDimension, type KpiFamily } from './kpis.sql.ts';
 import { periodStarts, previousRange, resolveRange } from './kpis-time.ts';
+import { scopeSizeSql, type PersonScope } from './kpis-scope.sql.ts';
 
 /** Conversions are credited (by channel, campaign, …) to the last touch this many days before. */
 export const KPI_LOOKBACK_DAYS = 30;
@@ -29,6 +30,25 @@ const FAMILY_OF: Readonly<Record<CountMetric, KpiFamily>> = {
   clicks: 'spend',
 };
 
+/** Which people the numbers may count (consent for analytics, see `consentScope`); absent: everyone. */
+export interface AnalyticsOptions {
+  readonly scope?: PersonScope;
+  /** Fallback end (epoch ms) of the default range when there are no events. */
+  readonly now?: number;
+}
+
+/**
+ * The scope a statement needs: null when it leaves nobody out (an `except` scope listing nobody,
+ * the usual case: its probe, or else the count of its list, says so), so that the statement then
+ * carries no filter at all.
+ */
+export async function effectiveScope(store: Store, scope: PersonScope | undefined): Promise<PersonScope | null> {
+  if (scope === undefined) return null;
+  if (scope.kind === 'only') return scope;
+  const [row] = await store.query<{ n: number }>(scope.probe ?? scopeSizeSql(scope));
+  return Number(row?.n ?? 0) > 0 ? scope : null;
+}
+
 /** The time of the latest event (epoch ms), null for an empty store. */
 export async function latestEventMs(store: Store): Promise<number | null> {
   const [row] = await store.query<{ at: number | null }>(sql`SELECT epoch_ms(max(timestamp)) AS at FROM events`);
@@ -44,9 +64,9 @@ function labelOf(dimension: KpiDimension | null): string | null {
 /**
  * KPIs for a range, with a series by period, an optional breakdown and the previous range of the
  * same length: brings the activity rollups up to date, runs one statement, assembles the
- * document. `now` (epoch ms) is the fallback end of the default range when there are no events.
+ * document. People outside `options.scope` are left out of every person-based figure.
  */
-export async function kpisFromStore(store: Store, request: KpiRequest, options: { now?: number } = {}): Promise<KpiReport> {
+export async function kpisFromStore(store: Store, request: KpiRequest, options: AnalyticsOptions = {}): Promise<KpiReport> {
   const definition = await getConversionDefinition(store, request.conversion);
   const latest = request.to === null ? await latestEventMs(store) : null;
   const range = resolveRange(request, latest, options.now ?? Date.now(), DEFAULT_RANGE_DAYS);
@@ -57,6 +77,7 @@ export async function kpisFromStore(store: Store, request: KpiRequest, options: 
   }
   const families = new Set([...requiredCounts(request.metrics)].map((m) => FAMILY_OF[m]));
   await refreshActivity(store);
+  const scope = await effectiveScope(store, options.scope);
   const previous = previousRange(range);
   const rows = await store.query<KpiRow>(
     kpiSql(store.dialect, {
@@ -69,6 +90,7 @@ export async function kpisFromStore(store: Store, request: KpiRequest, options: 
       valueProperty: definition.valueProperty,
       lookbackDays: KPI_LOOKBACK_DAYS,
       families,
+      scope,
     }),
   );
   return assembleKpiReport(rows, {

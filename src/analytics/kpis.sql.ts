@@ -1,6 +1,7 @@
-import { ident, join, raw, sql, type Dialect, type Sql } from '../store/index.ts';
+import { empty, ident, join, raw, sql, type Dialect, type Sql } from '../store/index.ts';
 import { ACTIVITY_TABLES } from './kpis-activity.sql.ts';
 import { withPersonSql } from './kpis-people-map.sql.ts';
+import { pairInScope, personInScope, scopeCtes, type PersonScope } from './kpis-scope.sql.ts';
 import type { Granularity } from './kpis-time.ts';
 
 /**
@@ -17,6 +18,9 @@ import type { Granularity } from './kpis-time.ts';
  * person is `pk` = hash(person_id) of `eventsWithPersonSql`, found through the pair → person map
  * (kpis-people-map.sql.ts): a 64-bit key sorts and joins far faster than the string, as in the
  * journeys SQL.
+ *
+ * With a scope (kpis-scope.sql.ts: consent for analytics), every person-based fact of a person
+ * outside it is left out — people, sessions, touches, conversions; spend is not per person.
  */
 export type KpiDimension =
   | { readonly kind: 'channel' | 'campaign' | 'source_medium' | 'device' | 'country' }
@@ -38,6 +42,8 @@ export interface KpiSqlQuery {
   /** Conversions are credited to the last touch (session for device/country) this far back. */
   readonly lookbackDays: number;
   readonly families: ReadonlySet<KpiFamily>;
+  /** The people that may be counted; null or absent: everyone. */
+  readonly scope?: PersonScope | null;
 }
 
 /** Breakdown key when a fact has nothing to be credited to (no touch, no session). */
@@ -75,6 +81,16 @@ function valueOf(dialect: Dialect, property: string): Sql {
   return property === 'revenue' ? raw('coalesce(c.revenue, 0)') : sql`coalesce(${dialect.jsonNumber(raw('c.properties'), [property])}, 0)`;
 }
 
+/** ` AND <pk column is in the scope>`, or nothing without a scope. */
+function andPerson(q: KpiSqlQuery, pk: string): Sql {
+  return q.scope ? sql` AND ${personInScope(q.scope, raw(pk))}` : empty;
+}
+
+/** The same on the visitor pair of a sessions or touches row (no person mapping needed). */
+function andPair(q: KpiSqlQuery, alias: 's' | 't'): Sql {
+  return q.scope ? sql` AND ${pairInScope(q.scope, raw(`hash(${alias}.user_id, ${alias}.anonymous_id)`))}` : empty;
+}
+
 /** `cur` and `period` (NULL outside the current range) of a timestamp column. */
 function bucket(q: KpiSqlQuery, column: string): Sql {
   const ts = raw(column);
@@ -106,6 +122,7 @@ function ctes(dialect: Dialect, q: KpiSqlQuery): Sql[] {
   const prevFrom = new Date(q.prevFrom);
   const pairPeople = ident(ACTIVITY_TABLES.people);
   const visitors = ident(ACTIVITY_TABLES.visitors);
+  if (q.scope) parts.push(...scopeCtes(q.scope));
   if (d?.kind === 'trait') {
     parts.push(sql`k_traits AS MATERIALIZED (
       SELECT hash(person_id) AS pk, coalesce(nullif(${dialect.jsonString(raw('traits'), d.path)}, ''), ${NO_KEY}) AS key FROM ${ident('people')})`);
@@ -114,13 +131,13 @@ function ctes(dialect: Dialect, q: KpiSqlQuery): Sql[] {
     // People active in [prevFrom, to): the rollup's pairs (integers) through the pair → person map.
     parts.push(sql`k_active AS MATERIALIZED (
       SELECT DISTINCT p.pk, ${bucket(q, 'a.hour')} FROM ${ident(ACTIVITY_TABLES.activity)} a JOIN ${pairPeople} p ON p.vk = a.vk
-      WHERE a.hour >= ${prevFrom} AND a.hour < ${to})`);
+      WHERE a.hour >= ${prevFrom} AND a.hour < ${to}${andPerson(q, 'p.pk')})`);
     // People whose first event (over all their pairs) is in [prevFrom, to): only those with a
     // pair first seen there can be, so only their pairs are read.
     parts.push(sql`k_newcomers AS MATERIALIZED (
       SELECT pk, first_at, ${bucket(q, 'first_at')} FROM (
         SELECT p.pk, min(v.first_at) AS first_at FROM ${visitors} v JOIN ${pairPeople} p ON p.vk = v.vk
-        WHERE p.pk IN (SELECT p2.pk FROM ${visitors} v2 JOIN ${pairPeople} p2 ON p2.vk = v2.vk WHERE v2.first_at >= ${prevFrom} AND v2.first_at < ${to})
+        WHERE p.pk IN (SELECT p2.pk FROM ${visitors} v2 JOIN ${pairPeople} p2 ON p2.vk = v2.vk WHERE v2.first_at >= ${prevFrom} AND v2.first_at < ${to})${andPerson(q, 'p.pk')}
         GROUP BY p.pk)
       WHERE first_at >= ${prevFrom})`);
   }
@@ -135,7 +152,7 @@ function ctes(dialect: Dialect, q: KpiSqlQuery): Sql[] {
       SELECT *, ${bucket(q, 'ts')} FROM (
         SELECT c.pk, c.timestamp AS ts, ${valueOf(dialect, q.valueProperty)} AS value,
           row_number() OVER (PARTITION BY c.pk ORDER BY c.timestamp, c.message_id) = 1 AS is_first
-        FROM ${withPersonSql(conversions)} AS c)
+        FROM ${withPersonSql(conversions)} AS c WHERE TRUE${andPerson(q, 'c.pk')})
       WHERE ts >= ${prevFrom})`);
     if (isLabelDimension(d)) {
       // Touches in the lookback before the range and in it, of the people converting in it only:
@@ -191,14 +208,14 @@ function trafficSelects(dialect: Dialect, q: KpiSqlQuery): Sql[] {
   const to = new Date(q.to);
   if (d?.kind === 'trait') {
     const person = (rel: Sql, at: string): Sql =>
-      sql`(SELECT ${bucket(q, at)}, coalesce(t.key, ${NO_KEY}) AS key FROM ${withPersonSql(rel)} AS x LEFT JOIN k_traits t ON t.pk = x.pk)`;
+      sql`(SELECT ${bucket(q, at)}, coalesce(t.key, ${NO_KEY}) AS key FROM ${withPersonSql(rel)} AS x LEFT JOIN k_traits t ON t.pk = x.pk WHERE TRUE${andPerson(q, 'x.pk')})`;
     return [
       grouped(person(sql`(SELECT user_id, anonymous_id, started_at FROM sessions WHERE started_at >= ${from} AND started_at < ${to})`, 'x.started_at'), raw('count(*)::DOUBLE AS sessions'), true),
       grouped(person(sql`(SELECT user_id, anonymous_id, occurred_at FROM touches WHERE occurred_at >= ${from} AND occurred_at < ${to})`, 'x.occurred_at'), raw('count(*)::DOUBLE AS touches'), true),
     ];
   }
   const sKey = d === null ? raw('NULL::VARCHAR') : attributeKey(d.kind, 's')!;
-  const sessions = sql`(SELECT ${bucket(q, 's.started_at')}, ${sKey} AS key FROM sessions s WHERE s.started_at >= ${from} AND s.started_at < ${to})`;
+  const sessions = sql`(SELECT ${bucket(q, 's.started_at')}, ${sKey} AS key FROM sessions s WHERE s.started_at >= ${from} AND s.started_at < ${to}${andPair(q, 's')})`;
   let touches: Sql;
   if (isSessionDimension(d)) {
     // A session touch has its session's device / country; an event touch has none. (The key is
@@ -206,10 +223,10 @@ function trafficSelects(dialect: Dialect, q: KpiSqlQuery): Sql[] {
     // the engine planned a nested loop, minutes on 700k touches.)
     touches = sql`(SELECT ${bucket(q, 't.occurred_at')}, coalesce(${attributeKey(d!.kind, 's')!}, ${NOT_SET}) AS key
       FROM touches t LEFT JOIN sessions s ON s.session_id = CASE WHEN t.kind = 'session' THEN t.touch_id END
-      WHERE t.occurred_at >= ${from} AND t.occurred_at < ${to})`;
+      WHERE t.occurred_at >= ${from} AND t.occurred_at < ${to}${andPair(q, 't')})`;
   } else {
     const tKey = d === null ? raw('NULL::VARCHAR') : attributeKey(d.kind, 't')!;
-    touches = sql`(SELECT ${bucket(q, 't.occurred_at')}, ${tKey} AS key FROM touches t WHERE t.occurred_at >= ${from} AND t.occurred_at < ${to})`;
+    touches = sql`(SELECT ${bucket(q, 't.occurred_at')}, ${tKey} AS key FROM touches t WHERE t.occurred_at >= ${from} AND t.occurred_at < ${to}${andPair(q, 't')})`;
   }
   return [grouped(sessions, raw('count(*)::DOUBLE AS sessions'), d !== null), grouped(touches, raw('count(*)::DOUBLE AS touches'), d !== null)];
 }

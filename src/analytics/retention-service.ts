@@ -1,7 +1,7 @@
 import type { Store } from '../store/index.ts';
 import { getConversionDefinition } from '../attribution/index.ts';
 import { refreshActivity } from './kpis-activity-service.ts';
-import { latestEventMs } from './kpis-service.ts';
+import { effectiveScope, latestEventMs, type AnalyticsOptions } from './kpis-service.ts';
 import { nextPeriod, truncateTo, DAY_MS } from './kpis-time.ts';
 import { assembleRetention, type RetentionReport, type RetentionRow } from './retention.ts';
 import type { RetentionRequest } from './retention-request.ts';
@@ -22,11 +22,13 @@ export function cohortRange(unit: CohortUnit, request: { from: number | null; to
 /**
  * A cohort table: people by the week or month of their first conversion (or first event), and
  * per later period the share that converted again, was active, or the revenue per member; by
- * acquisition channel on request. Brings the activity rollups up to date first.
+ * acquisition channel on request. Brings the activity rollups up to date first. People outside
+ * `options.scope` are members of no cohort.
  */
-export async function retentionFromStore(store: Store, request: RetentionRequest, options: { now?: number } = {}): Promise<RetentionReport> {
+export async function retentionFromStore(store: Store, request: RetentionRequest, options: AnalyticsOptions = {}): Promise<RetentionReport> {
   const definition = await getConversionDefinition(store, request.conversion);
   await refreshActivity(store);
+  const scope = await effectiveScope(store, options.scope);
   const latest = await latestEventMs(store);
   const range = cohortRange(request.unit, request, latest, options.now ?? Date.now());
   const rows = await store.query<RetentionRow>(
@@ -39,6 +41,7 @@ export async function retentionFromStore(store: Store, request: RetentionRequest
       to: range.to,
       conversionEvent: definition.event,
       valueProperty: definition.valueProperty,
+      scope,
     }),
   );
   return assembleRetention(rows, {

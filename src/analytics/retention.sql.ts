@@ -1,6 +1,7 @@
 import { ident, join, raw, sql, type Dialect, type Sql } from '../store/index.ts';
 import { ACTIVITY_TABLES } from './kpis-activity.sql.ts';
 import { withPersonSql } from './kpis-people-map.sql.ts';
+import { personInScope, scopeCtes, type PersonScope } from './kpis-scope.sql.ts';
 
 /**
  * Cohort tables in the engine. People join a cohort by the period of their anchor (first
@@ -12,7 +13,8 @@ import { withPersonSql } from './kpis-people-map.sql.ts';
  * - `kind = 'cell'`: (cohort, key, offset) → members meeting the measure, revenue.
  *
  * `cohort` is the period start (epoch ms), `offset` whole periods after it, `key` the
- * acquisition breakdown (the first touch ever of the person) or NULL.
+ * acquisition breakdown (the first touch ever of the person) or NULL. People outside the scope
+ * (kpis-scope.sql.ts) are members of no cohort, so they are in no cell either.
  */
 export type CohortUnit = 'week' | 'month';
 export type CohortAnchor = 'first_conversion' | 'first_seen';
@@ -29,6 +31,8 @@ export interface RetentionSqlQuery {
   readonly to: number;
   readonly conversionEvent: string;
   readonly valueProperty: string;
+  /** The people that may be counted; null or absent: everyone. */
+  readonly scope?: PersonScope | null;
 }
 
 function valueOf(dialect: Dialect, property: string): Sql {
@@ -46,7 +50,8 @@ export function retentionSql(dialect: Dialect, q: RetentionSqlQuery): Sql {
   const unit = raw(`'${q.unit}'`);
   const from = new Date(q.from);
   const to = new Date(q.to);
-  const parts: Sql[] = [];
+  const parts: Sql[] = q.scope ? scopeCtes(q.scope) : [];
+  const inScope = q.scope ? sql` AND ${personInScope(q.scope, raw('m.pk'))}` : raw('');
   const needsConversions = q.anchor === 'first_conversion' || q.measure !== 'active';
   if (needsConversions) {
     const conversions = sql`(SELECT user_id, anonymous_id, timestamp, message_id, revenue, properties FROM ${ident(ACTIVITY_TABLES.conversions)} WHERE event = ${q.conversionEvent})`;
@@ -70,7 +75,7 @@ export function retentionSql(dialect: Dialect, q: RetentionSqlQuery): Sql {
   const acquired = q.by === null ? raw('') : raw('LEFT JOIN r_acq a ON a.pk = m.pk');
   parts.push(sql`r_members AS MATERIALIZED (
     SELECT m.pk, m.anchor_at, date_trunc(${unit}, m.anchor_at) AS cohort, ${key} AS key
-    FROM (${anchors}) m ${acquired} WHERE m.anchor_at >= ${from} AND m.anchor_at < ${to})`);
+    FROM (${anchors}) m ${acquired} WHERE m.anchor_at >= ${from} AND m.anchor_at < ${to}${inScope})`);
 
   let cells: Sql;
   if (q.measure === 'active') {

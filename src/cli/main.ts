@@ -5,6 +5,7 @@ import { registerPrivacy } from './commands/privacy.ts';
 import { registerAttribute } from './commands/attribute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEvents } from './commands/events.ts';
+import { registerExport } from './commands/export.ts';
 import { registerFunnel } from './commands/funnel.ts';
 import { registerJourneys } from './commands/journeys.ts';
 import { registerRebuild } from './commands/rebuild.ts';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerAccess(program);
   registerPrivacy(program);
+  registerExport(program);
   return program;
 }
 

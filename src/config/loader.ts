@@ -40,6 +40,7 @@ const ACCESS_ENV_KEYS: Record<string, string> = {
   TRIBUTARY_LOGIN_LOCK_MINUTES: 'loginLockMinutes',
   TRIBUTARY_LOGIN_ATTEMPTS_PER_MINUTE: 'loginAttemptsPerMinute',
   TRIBUTARY_SESSION_HOURS: 'sessionHours',
+  TRIBUTARY_EXPORT_MIN_GROUP_SIZE: 'exportMinGroupSize',
 };
 
 const CONSENT_ENV_KEYS: Record<string, string> = {

@@ -73,6 +73,8 @@ export const configSchema = z.object({
       loginAttemptsPerMinute: z.coerce.number().min(1).default(20),
       /** How long a dashboard session lasts. */
       sessionHours: z.coerce.number().min(0.1).max(24 * 30).default(12),
+      /** Exports (CSV, JSON) leave out breakdown rows of fewer people than this (k-anonymity of aggregates). */
+      exportMinGroupSize: z.coerce.number().int().min(1).default(5),
     })
     .prefault({}),
   consent: z

@@ -26,6 +26,7 @@ import { funnelRoutes } from './routes/funnels.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { retentionRoutes } from './routes/retention.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { importRoutes } from './routes/import.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { ImportService } from '../ingest/index.ts';
@@ -154,8 +155,16 @@ export async function buildApp(deps: AppDeps) {
   await app.register(peopleRoutes, { store: deps.store, identity: deps.identity, erasure: deps.erasure, consent: deps.consent, open: deps.keyring?.open });
   await app.register(funnelRoutes, { store: deps.store, audit: deps.admin.audit, consent: deps.consent });
   await app.register(journeyRoutes, { store: deps.store, consent: deps.consent });
-  await app.register(kpiRoutes, { store: deps.store });
-  await app.register(retentionRoutes, { store: deps.store });
+  await app.register(kpiRoutes, { store: deps.store, consent: deps.consent });
+  await app.register(retentionRoutes, { store: deps.store, consent: deps.consent });
+  await app.register(exportRoutes, {
+    store: deps.store,
+    identity: deps.identity,
+    audit: deps.admin.audit,
+    consent: deps.consent,
+    minGroupSize: deps.accessConfig.exportMinGroupSize,
+    open: deps.keyring?.open,
+  });
   const imports = new ImportService(deps.store, deps.access, { suppression: deps.suppression, sealing: deps.sealing });
   app.addHook('onClose', () => imports.close());
   await app.register(importRoutes, { imports });

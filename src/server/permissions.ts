@@ -28,6 +28,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/retention': 'aggregates:read',
   'GET /api/conversions': 'aggregates:read',
   'GET /api/events/catalog': 'aggregates:read',
+  // A KPI breakdown with groups under k people suppressed (audited).
+  'GET /api/kpis/export.csv': 'aggregates:read',
 
   // Person-level data.
   'GET /api/funnels/dropped': 'people:read',
@@ -35,6 +37,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/people': 'people:read',
   'GET /api/people/:id': 'people:read',
   'GET /api/events': 'people:read',
+  // People matching a filter; e-mail and phone need pii:read too (checked by the route; audited).
+  'GET /api/audiences/export.csv': 'people:read',
 
   // Definitions.
   'POST /api/funnels/saved': 'definitions:write',
