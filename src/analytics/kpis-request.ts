@@ -1,3 +1,4 @@
+import { isPersonalField } from '../privacy/personal-data.ts';
 import { z } from 'zod';
 import { KPI_METRICS, type KpiMetric } from './kpis-metrics.ts';
 import type { KpiDimension } from './kpis.sql.ts';
@@ -29,7 +30,12 @@ export function parseBreakdown(text: string): { by: string; dimension: KpiDimens
   if (value.startsWith('trait:')) {
     const name = value.slice('trait:'.length);
     if (!TRAIT_PATH.test(name)) throw new RangeError(`by: "${name}" is not a trait name (letters, digits, _ - $, dotted for nested traits)`);
-    return { by: value, dimension: { kind: 'trait', path: name.split('.') } };
+    const path = name.split('.');
+    // Personal traits are stored encrypted, and a breakdown by them would list people one by one.
+    if (isPersonalField('traits', path[path.length - 1])) {
+      throw new RangeError(`by: trait "${name}" is personal data (stored encrypted); break down by a trait that describes groups, e.g. trait:plan or trait:address.country`);
+    }
+    return { by: value, dimension: { kind: 'trait', path } };
   }
   throw new RangeError(`by: "${value}" is not a breakdown (one of ${BREAKDOWNS.join(', ')}, trait:NAME, none)`);
 }

@@ -48,6 +48,8 @@ export interface KpiSqlQuery {
 
 /** Breakdown key when a fact has nothing to be credited to (no touch, no session). */
 export const NO_KEY = '(none)';
+/** Breakdown key of a trait value stored encrypted (a field configured as personal data). */
+export const SEALED_KEY = '(personal data)';
 /** Breakdown key when the attribute itself is missing (no campaign, unknown device). */
 export const NOT_SET = '(not set)';
 
@@ -125,7 +127,8 @@ function ctes(dialect: Dialect, q: KpiSqlQuery): Sql[] {
   if (q.scope) parts.push(...scopeCtes(q.scope));
   if (d?.kind === 'trait') {
     parts.push(sql`k_traits AS MATERIALIZED (
-      SELECT hash(person_id) AS pk, coalesce(nullif(${dialect.jsonString(raw('traits'), d.path)}, ''), ${NO_KEY}) AS key FROM ${ident('people')})`);
+      SELECT hash(person_id) AS pk, CASE WHEN starts_with(t.v, '{"$enc"') THEN ${SEALED_KEY} ELSE coalesce(nullif(t.v, ''), ${NO_KEY}) END AS key
+      FROM (SELECT person_id, ${dialect.jsonString(raw('traits'), d.path)} AS v FROM ${ident('people')}) AS t)`);
   }
   if (q.families.has('people')) {
     // People active in [prevFrom, to): the rollup's pairs (integers) through the pair → person map.

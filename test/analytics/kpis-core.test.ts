@@ -53,6 +53,10 @@ describe('the request', () => {
     expect(kpiQuerySchema.parse({}).metrics).toEqual([...KPI_METRICS]);
     expect(parseBreakdown('trait:address.country')).toEqual({ by: 'trait:address.country', dimension: { kind: 'trait', path: ['address', 'country'] } });
     expect(parseBreakdown('none')).toBeNull();
+    // Personal traits are stored encrypted and would list people one by one.
+    for (const personal of ['trait:email', 'trait:firstName', 'trait:address.street', 'trait:address']) {
+      expect(() => parseBreakdown(personal)).toThrow(/is personal data/);
+    }
     const bad = kpiQuerySchema.safeParse({ from: 'soon', by: 'weather' });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues.map((i) => i.path.join('.'))).toEqual(['from', 'by']);

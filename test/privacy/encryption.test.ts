@@ -110,8 +110,8 @@ describe('personal data at rest, through the real server', () => {
 
   beforeAll(async () => {
     dataDir = makeTestDataDir();
-    server = await startTestServer({ dataDir });
-    await send(server, '/v1/identify', { anonymousId: 'a-1', traits: { email: EMAIL, phone: PHONE, firstName: NAME, plan: 'pro' }, context: { ip: '198.51.100.77' } });
+    server = await startTestServer({ dataDir, personalFields: ['loyaltyNumber'] });
+    await send(server, '/v1/identify', { anonymousId: 'a-1', traits: { email: EMAIL, phone: PHONE, firstName: NAME, plan: 'pro', loyaltyNumber: 'LN-90210' }, context: { ip: '198.51.100.77' } });
     await send(server, '/v1/track', { anonymousId: 'a-1', event: 'Coupon Applied', properties: { email: EMAIL, coupon: CONTROL } });
     // A second device that gives the same e-mail (differently written) is the same person.
     await send(server, '/v1/page', { anonymousId: 'a-2', name: 'Home', context: { traits: { email: EMAIL.toUpperCase() } } });
@@ -130,7 +130,13 @@ describe('personal data at rest, through the real server', () => {
     expect((await readJson(await server.api(`/api/people?anonymousId=a-2`))).personId).toBe(personId);
     expect((await readJson(await server.api(`/api/people?email=${encodeURIComponent(EMAIL)}`))).personId).toBe(personId);
     const profile = await readJson(await server.api(`/api/people/${personId}`));
-    expect(profile.traits).toEqual({ email: EMAIL, phone: PHONE, firstName: NAME, plan: 'pro' });
+    expect(profile.traits).toEqual({ email: EMAIL, phone: PHONE, firstName: NAME, plan: 'pro', loyaltyNumber: 'LN-90210' });
+    // A breakdown never lists sealed values: a configured personal field groups as one key.
+    const byLoyalty = await readJson(await server.api('/api/kpis?by=trait:loyaltyNumber&metrics=people'));
+    expect(byLoyalty.breakdown.map((b: { key: string }) => b.key)).toEqual(['(personal data)']);
+    const byEmail = await server.api('/api/kpis?by=trait:email');
+    expect(byEmail.status).toBe(400);
+    expect((await readJson(byEmail)).error.message).toMatch(/personal data/);
     const quarantine = await readJson(await server.api('/api/quarantine'));
     expect(quarantine.messages[0].payload).toContain(EMAIL_2);
   });
@@ -156,7 +162,7 @@ describe('personal data at rest, through the real server', () => {
     stopped = true;
     // The control proves the search can find a stored string: the coupon code is not personal.
     expect(dataDirHolds(dataDir, CONTROL).length).toBeGreaterThan(0);
-    for (const secret of [EMAIL, EMAIL.toUpperCase(), EMAIL_2, PHONE, '2079460958', NAME, 'Franklin', '198.51.100']) {
+    for (const secret of [EMAIL, EMAIL.toUpperCase(), EMAIL_2, PHONE, '2079460958', NAME, 'Franklin', '198.51.100', 'LN-90210']) {
       expect({ secret, files: dataDirHolds(dataDir, secret) }).toEqual({ secret, files: [] });
     }
   });
