@@ -25,7 +25,7 @@ export { funnelDefinitionSchema, parseFunnelDefinition, droppedPageSchema, split
 export { parseStepText, parseFilters, formatStep, splitStepList, toFunnelSpec, FILTER_OPS, FUNNEL_MODES, FUNNEL_UNITS, MIN_STEPS, MAX_STEPS, DEFAULT_WINDOW_DAYS, type FunnelDefinition, type FunnelStep, type FunnelSpec, type FunnelMode, type FunnelUnit, type FunnelBreakdown, type PropertyFilter } from './funnels-definition.ts';
 export { assembleFunnelReport, type FunnelReport, type FunnelStepResult, type FunnelGroup, type FunnelTiming } from './funnels-report.ts';
 export { funnelSummarySql, funnelDroppedSql, funnelUnitsSql, stepConditionSql, SESSION_GRACE_MS, NO_SESSION } from './funnels.sql.ts';
-export { topPathsFromStore, pathTimingFromStore, pathFlowsFromStore } from './paths-service.ts';
+export { topPathsFromStore, pathTimingFromStore, pathFlowsFromStore, type PathOptions } from './paths-service.ts';
 export { journeysQuerySchema, assembleTopPaths, assembleTiming, assembleFlows, DAY_BINS, TOUCH_BINS, PATH_JOIN, CONVERSION_NODE, DROP_NODE, type JourneysRequest, type JourneysQuery, type TopPathsReport, type PathRow, type TimingReport, type Distribution, type FlowsReport, type FlowNode, type FlowLink } from './paths.ts';
 export { topPathsSql, pathTimingSql, pathFlowsSql } from './paths.sql.ts';
 export { eventCatalogFromStore, refreshEventCatalog, type CatalogRefresh } from './events-catalog-service.ts';

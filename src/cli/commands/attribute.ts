@@ -12,6 +12,7 @@ import {
   type ReportResult,
 } from '../../attribution/index.ts';
 import { note, printJson, printTable } from '../output.ts';
+import { consentFilters } from '../consent.ts';
 import { withDataDir } from '../target.ts';
 
 interface AttributeOptions {
@@ -100,7 +101,7 @@ export function registerAttribute(program: Command): void {
           await withDataDir(
             config.dataDir,
             (api) => api.get<{ results: ReportResult[] }>(`/api/attribution?${query}`),
-            (store) => attributeFromStore(store, request),
+            (store) => attributeFromStore(store, request, { personAllowed: consentFilters(store, config).personAllowed('advertising') }),
           )
         ).results;
       }

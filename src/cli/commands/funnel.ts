@@ -16,6 +16,8 @@ import {
   type SavedFunnel,
 } from '../../analytics/index.ts';
 import { note, printJson, printTable } from '../output.ts';
+import { consentFilters } from '../consent.ts';
+import type { Store } from '../../store/index.ts';
 import { withDataDir, type ServerClient } from '../target.ts';
 
 interface FunnelOptions {
@@ -127,6 +129,7 @@ export function registerFunnel(program: Command): void {
     .action(async (opts: FunnelOptions) => {
       const config = loadConfig({ dataDir: opts.data });
       const dir = config.dataDir;
+      const analyticsOnly = (store: Store) => ({ personAllowed: consentFilters(store, config).personAllowed('analytics') });
       if (opts.list) {
         const { funnels } = await withDataDir(dir, (api) => api.get<{ funnels: SavedFunnel[] }>('/api/funnels/saved'), async (store) => ({ funnels: await listSavedFunnels(store) }));
         if (opts.json) printJson({ funnels });
@@ -163,7 +166,7 @@ export function registerFunnel(program: Command): void {
         const page = await withDataDir<DroppedPeoplePage>(
           dir,
           (api) => api.get(`/api/funnels/dropped?${new URLSearchParams({ ...input, ...paging } as Record<string, string>)}`),
-          async (store) => listDroppedPeople(store, await resolveFunnelDefinition(store, input), parsed.data),
+          async (store) => listDroppedPeople(store, await resolveFunnelDefinition(store, input), parsed.data, analyticsOnly(store)),
         );
         if (opts.json) {
           printJson(page);
@@ -177,7 +180,7 @@ export function registerFunnel(program: Command): void {
       const report = await withDataDir<FunnelReport>(
         dir,
         (api) => api.get(`/api/funnels?${new URLSearchParams(input)}`),
-        async (store) => runFunnel(store, await resolveFunnelDefinition(store, input)),
+        async (store) => runFunnel(store, await resolveFunnelDefinition(store, input), analyticsOnly(store)),
       );
       if (opts.json) printJson(report);
       else printReport(report);

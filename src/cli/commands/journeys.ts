@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/index.ts';
 import { TributaryError } from '../../errors/index.ts';
 import type { Store } from '../../store/index.ts';
 import {
+  type PathOptions,
   journeysQuerySchema,
   pathFlowsFromStore,
   pathTimingFromStore,
@@ -15,6 +16,7 @@ import {
   type TopPathsReport,
 } from '../../analytics/index.ts';
 import { printJson, printTable } from '../output.ts';
+import { consentFilters } from '../consent.ts';
 import { withDataDir } from '../target.ts';
 
 interface JourneysOptions {
@@ -66,7 +68,7 @@ function printFlows(r: FlowsReport): void {
 }
 
 type Report = TopPathsReport | TimingReport | FlowsReport;
-const RUN: Record<View, (store: Store, request: JourneysRequest) => Promise<Report>> = { top: topPathsFromStore, timing: pathTimingFromStore, flows: pathFlowsFromStore };
+const RUN: Record<View, (store: Store, request: JourneysRequest, options: PathOptions) => Promise<Report>> = { top: topPathsFromStore, timing: pathTimingFromStore, flows: pathFlowsFromStore };
 
 export function registerJourneys(program: Command): void {
   program
@@ -92,7 +94,7 @@ export function registerJourneys(program: Command): void {
       const report = await withDataDir<Report>(
         config.dataDir,
         (api) => api.get(`/api/journeys/${view}?${query}`),
-        (store) => RUN[view as View](store, parsed.data),
+        (store) => RUN[view as View](store, parsed.data, { personAllowed: consentFilters(store, config).personAllowed('analytics') }),
       );
       if (opts.json) printJson(report);
       else if (view === 'top') printTop(report as TopPathsReport);

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/index.ts';
 import { TributaryError } from '../../errors/index.ts';
 import { kpiQuerySchema, kpisFromStore, type KpiReport } from '../../analytics/index.ts';
 import { printJson, printTable } from '../output.ts';
+import { consentFilters } from '../consent.ts';
 import { withDataDir } from '../target.ts';
 
 interface KpiOptions {
@@ -71,7 +72,7 @@ export function registerKpis(program: Command): void {
       const report = await withDataDir(
         config.dataDir,
         (api) => api.get<KpiReport>(`/api/kpis?${query}`),
-        (store) => kpisFromStore(store, parsed.data),
+        (store) => kpisFromStore(store, parsed.data, { scope: consentFilters(store, config).analyticsScope }),
       );
       if (opts.json) printJson(report);
       else printReport(report);

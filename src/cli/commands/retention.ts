@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/index.ts';
 import { TributaryError } from '../../errors/index.ts';
 import { retentionFromStore, retentionQuerySchema, type RetentionReport } from '../../analytics/index.ts';
 import { printJson, printTable } from '../output.ts';
+import { consentFilters } from '../consent.ts';
 import { withDataDir } from '../target.ts';
 
 interface RetentionOptions {
@@ -54,7 +55,7 @@ export function registerRetention(program: Command): void {
       const report = await withDataDir(
         config.dataDir,
         (api) => api.get<RetentionReport>(`/api/retention?${query}`),
-        (store) => retentionFromStore(store, parsed.data),
+        (store) => retentionFromStore(store, parsed.data, { scope: consentFilters(store, config).analyticsScope }),
       );
       if (opts.json) printJson(report);
       else printReport(report);
