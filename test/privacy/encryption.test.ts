@@ -87,6 +87,8 @@ describe('sealing personal fields', () => {
 
 const EMAIL = 'rosalind.franklin@example-lab.org';
 const EMAIL_2 = 'maurice.wilkins@example-lab.org';
+const EMAIL_3 = 'francis.crick@example-lab.org';
+const GARBAGE = `not json at all, from ${EMAIL_3}`;
 const PHONE = '+442079460958';
 const NAME = 'Rosalind';
 const CONTROL = 'coupon-SPRING-7f3a9c';
@@ -117,6 +119,8 @@ describe('personal data at rest, through the real server', () => {
     await send(server, '/v1/page', { anonymousId: 'a-2', name: 'Home', context: { traits: { email: EMAIL.toUpperCase() } } });
     // A rejected message keeps its payload in the quarantine, sealed too.
     await send(server, '/v1/batch', { batch: [{ type: 'identify', anonymousId: 'a-3', traits: { email: EMAIL_2 }, timestamp: 'not a time' }] });
+    // A body that is not JSON is kept too, sealed whole.
+    expect((await send(server, '/v1/batch', GARBAGE)).status).toBe(400);
     await server.processNow();
     personId = (await readJson(await server.api(`/api/people?anonymousId=a-1`))).personId;
   });
@@ -137,8 +141,9 @@ describe('personal data at rest, through the real server', () => {
     const byEmail = await server.api('/api/kpis?by=trait:email');
     expect(byEmail.status).toBe(400);
     expect((await readJson(byEmail)).error.message).toMatch(/personal data/);
-    const quarantine = await readJson(await server.api('/api/quarantine'));
-    expect(quarantine.messages[0].payload).toContain(EMAIL_2);
+    const payloads = (await readJson(await server.api('/api/quarantine'))).messages.map((m: { payload: string }) => m.payload);
+    expect(payloads.some((p: string) => p.includes(EMAIL_2) && JSON.parse(p).traits.email === EMAIL_2)).toBe(true);
+    expect(payloads).toContain(GARBAGE);
   });
 
   it('keeps working after a key rotation: new data under the new key, old data still readable', async () => {
@@ -162,7 +167,7 @@ describe('personal data at rest, through the real server', () => {
     stopped = true;
     // The control proves the search can find a stored string: the coupon code is not personal.
     expect(dataDirHolds(dataDir, CONTROL).length).toBeGreaterThan(0);
-    for (const secret of [EMAIL, EMAIL.toUpperCase(), EMAIL_2, PHONE, '2079460958', NAME, 'Franklin', '198.51.100', 'LN-90210']) {
+    for (const secret of [EMAIL, EMAIL.toUpperCase(), EMAIL_2, EMAIL_3, PHONE, '2079460958', NAME, 'Franklin', '198.51.100', 'LN-90210']) {
       expect({ secret, files: dataDirHolds(dataDir, secret) }).toEqual({ secret, files: [] });
     }
   });

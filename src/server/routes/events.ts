@@ -25,7 +25,9 @@ const pageQuery = z.object({
 function shownPayload(payload: string | null, open: Opener, mode: 'clear' | 'mask'): string | null {
   if (payload === null || !mayHoldSealed(payload)) return payload;
   try {
-    return JSON.stringify(revealPayload(JSON.parse(payload), open, mode));
+    const shown = revealPayload(JSON.parse(payload), open, mode);
+    // A body that was not JSON was sealed whole: it is shown as the text it was.
+    return typeof shown === 'string' ? shown : JSON.stringify(shown);
   } catch {
     return payload;
   }
