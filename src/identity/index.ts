@@ -17,7 +17,7 @@ export {
   type IdentifierHash,
 } from './normalize-identifiers.ts';
 export { createIdentifierHasher } from './hash.ts';
-export { eventsWithPersonSql, type EventsWithPersonOptions } from './mapping.sql.ts';
+export { eventsWithPersonSql, eventsWithPersonKeySql, type EventsWithPersonOptions } from './mapping.sql.ts';
 export { IDENTITY_TABLES } from './tables.ts';
 export {
   IdentityService,

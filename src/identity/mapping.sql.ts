@@ -39,3 +39,30 @@ export function eventsWithPersonSql(dialect: Dialect = duckdbDialect, options: E
     LEFT JOIN ${identities} AS ia ON ia.kind = ${'anonymous_id'} AND ia.value = e.anonymous_id
     LEFT JOIN ${ident(IDENTITY_TABLES.flags)} AS fa ON fa.kind = ${'anonymous_id'} AND fa.value = e.anonymous_id)`;
 }
+
+/**
+ * The same mapping as a number, for queries that only group or count by person: every events
+ * column plus `person_key`, a 64-bit key (DuckDB `hash`) equal for the events of one person:
+ *
+ *   person_key = hash(person_id) for a person of the graph (of the userId, else of the
+ *                unflagged anonymousId), else hash(user_id, 1), else hash(anonymous_id, 2)
+ *
+ * so two events share a key exactly when `eventsWithPersonSql` gives them the same person_id
+ * (bar a 64-bit hash collision, about one in 10^7 for a million people).
+ *
+ * Cheaper than the person_id of every row: each identity's id is hashed once on the build side
+ * of the join, an event's anonymousId is looked up only when its userId has no person (the
+ * userId wins anyway), and ids outside the graph are hashed without building a string.
+ */
+export function eventsWithPersonKeySql(dialect: Dialect = duckdbDialect, options: EventsWithPersonOptions = {}): Sql {
+  void dialect;
+  const events = options.events ?? ident('events');
+  const keyed = (kind: string): Sql => sql`(SELECT value, hash(person_id) AS person_key FROM ${ident(IDENTITY_TABLES.identities)} WHERE kind = ${kind})`;
+  return sql`(SELECT m.* EXCLUDE (user_person_key, anonymous_lookup),
+      coalesce(m.user_person_key, CASE WHEN fa.value IS NULL THEN ia.person_key END,
+        CASE WHEN m.user_id IS NOT NULL THEN hash(m.user_id, 1) ELSE hash(m.anonymous_id, 2) END) AS person_key
+    FROM (SELECT e.*, iu.person_key AS user_person_key, CASE WHEN iu.person_key IS NULL THEN e.anonymous_id END AS anonymous_lookup
+      FROM ${events} AS e LEFT JOIN ${keyed('user_id')} AS iu ON iu.value = e.user_id) AS m
+    LEFT JOIN ${keyed('anonymous_id')} AS ia ON ia.value = m.anonymous_lookup
+    LEFT JOIN ${ident(IDENTITY_TABLES.flags)} AS fa ON fa.kind = ${'anonymous_id'} AND fa.value = m.anonymous_lookup)`;
+}
