@@ -32,7 +32,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function startServer(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+/** CPU seconds (user + system) of a process, all threads and its main thread alone, from /proc (Linux; null elsewhere). */
+function cpuSeconds(pid: number): { total: number; main: number } | null {
+  const ticks = (file: string) => {
+    const fields = fs.readFileSync(file, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  try {
+    return { total: ticks(`/proc/${pid}/stat`), main: ticks(`/proc/${pid}/task/${pid}/stat`) };
+  } catch {
+    return null;
+  }
+}
+
+async function startServer(dataDir: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['bin/tributary.js', 'serve', '--data', dataDir, '--port', '0', '--json'], {
     env: { ...process.env, TRIBUTARY_WRITE_KEY: WRITE_KEY, TRIBUTARY_ADMIN_TOKEN: ADMIN, TRIBUTARY_LOG_LEVEL: 'warn', TRIBUTARY_RATE_LIMIT: '0', TRIBUTARY_PROCESSING_INTERVAL_MS: process.env.TRIBUTARY_PROCESSING_INTERVAL_MS ?? '5000' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -48,6 +61,7 @@ async function startServer(dataDir: string): Promise<{ url: string; stop: () => 
   });
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -123,7 +137,9 @@ async function main(): Promise<void> {
     headers: { authorization: 'Basic ' + Buffer.from(WRITE_KEY + ':').toString('base64') },
     body: makeBody(1_000_000, Date.now()),
   });
+  const cpuBefore = cpuSeconds(server.pid);
   const load = await runLoad(server.url);
+  const cpuAfter = cpuSeconds(server.pid);
   const res = await fetch(server.url + '/api/events?limit=1', { headers: { authorization: `Bearer ${ADMIN}` } });
   const stored = ((await res.json()) as { total: number }).total - BATCH;
   await server.stop();
@@ -135,6 +151,10 @@ async function main(): Promise<void> {
   console.log(`events/s:        ${Math.round(rate).toLocaleString('en-US')} end to end (target ≥ 40,000)`);
   console.log(`latency:         p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (target p99 ≤ 50 ms)`);
   console.log(`acknowledged:    ${load.acknowledged.toLocaleString('en-US')}, stored: ${stored.toLocaleString('en-US')} → ${stored === load.acknowledged ? 'zero loss' : `MISMATCH (${stored - load.acknowledged})`}`);
+  if (cpuBefore && cpuAfter) {
+    const perEvent = (s: number) => ((s * 1e6) / load.acknowledged).toFixed(1);
+    console.log(`server CPU:      ${perEvent(cpuAfter.total - cpuBefore.total)} µs/event (all threads), ${perEvent(cpuAfter.main - cpuBefore.main)} µs/event (event loop thread)`);
+  }
   const ceiling = await appenderCeiling(Math.min(500_000, Math.max(100_000, load.acknowledged)));
   console.log(`appender ceiling: ${Math.round(ceiling).toLocaleString('en-US')} rows/s for the same rows (one thread)`);
   console.log(`ratio:           ${((rate / ceiling) * 100).toFixed(1)}% of the raw Appender ceiling`);
