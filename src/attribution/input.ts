@@ -1,7 +1,23 @@
 /**
- * Telling the two input forms apart and turning timed journeys into path aggregates.
+ * Telling the two input forms apart, turning timed journeys into path aggregates, and reading
+ * the store's path keys back into path aggregates.
  */
 import type { AttributionInput, PathAggregate, TimedJourney } from './types.ts';
+
+/** Unit separator: joins path steps in SQL; never part of a channel or campaign name. */
+export const STEP_SEPARATOR = '\u001f';
+
+/**
+ * A path key (journeys.sql.ts) writes label number n as one code point: n + 1 up to U+D7FF, then
+ * n + 0x801 past the UTF-16 surrogates (U+D800–U+DFFF), then n + 0x802 past U+FEFF, which a text
+ * decoder drops as a byte-order mark at the start of a string. Each entry: the first label number
+ * of a range and what is added to it.
+ */
+export const PATH_KEY_RANGES: ReadonlyArray<{ readonly fromLabel: number; readonly add: number }> = [
+  { fromLabel: 0, add: 1 },
+  { fromLabel: 0xd7ff, add: 0x801 },
+  { fromLabel: 0xf6fe, add: 0x802 },
+];
 
 /** True when the input is a list of timed journeys (an empty list counts as path aggregates). */
 export function isTimedInput(input: AttributionInput): input is readonly TimedJourney[] {
@@ -21,4 +37,57 @@ export function toPathAggregates(input: AttributionInput): readonly PathAggregat
     value: j.value,
     nulls: j.nulls ?? 0,
   }));
+}
+
+const [LOW, MIDDLE, HIGH] = PATH_KEY_RANGES;
+
+/** The label numbers of a path key (PATH_KEY_RANGES), turned into names. */
+export function decodePathKey(key: string, names: readonly string[]): string[] {
+  // Up to 55,295 labels every step is one UTF-16 unit, n + 1: no branch, no growing array.
+  if (names.length <= MIDDLE.fromLabel) {
+    const path = new Array<string>(key.length);
+    for (let i = 0; i < key.length; i++) path[i] = names[key.charCodeAt(i) - LOW.add];
+    return path;
+  }
+  const path: string[] = [];
+  for (let i = 0; i < key.length; i++) {
+    let cp = key.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+      cp = key.codePointAt(i) as number;
+      i++;
+    }
+    const add = cp < MIDDLE.fromLabel + MIDDLE.add ? LOW.add : cp < HIGH.fromLabel + HIGH.add ? MIDDLE.add : HIGH.add;
+    path.push(names[cp - add]);
+  }
+  return path;
+}
+
+/**
+ * Path aggregates from path keys and their sums (rows `range`, all by default). Paths are written out as the label names
+ * joined by STEP_SEPARATOR, so a label that is empty or contains the separator could write two
+ * paths the same way (one nameless touch and no touch are both ''): those are then merged, as
+ * path strings are, and '' is the path without touches.
+ */
+export function pathAggregatesFromKeys(
+  rows: { readonly keys: readonly string[]; readonly conversions: readonly number[]; readonly value: readonly number[]; readonly nulls: readonly number[] },
+  names: readonly string[],
+  range: { readonly start: number; readonly end: number } = { start: 0, end: rows.keys.length },
+): PathAggregate[] {
+  const paths: PathAggregate[] = new Array(Math.max(0, range.end - range.start));
+  for (let i = 0; i < paths.length; i++) {
+    const r = range.start + i;
+    paths[i] = { path: decodePathKey(rows.keys[r], names), conversions: rows.conversions[r], value: rows.value[r], nulls: rows.nulls[r] };
+  }
+  if (!names.some((n) => n === '' || n.includes(STEP_SEPARATOR))) return paths;
+  const merged = new Map<string, PathAggregate>();
+  for (const p of paths) {
+    const text = p.path.join(STEP_SEPARATOR);
+    const seen = merged.get(text);
+    if (seen) {
+      seen.conversions += p.conversions;
+      seen.value += p.value;
+      seen.nulls += p.nulls;
+    } else merged.set(text, { ...p, path: text === '' ? [] : text.split(STEP_SEPARATOR) });
+  }
+  return [...merged.values()];
 }

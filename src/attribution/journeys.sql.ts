@@ -1,5 +1,6 @@
-import { raw, sql, type Dialect, type Sql } from '../store/index.ts';
-import { eventsWithPersonSql } from '../identity/index.ts';
+import { empty, raw, sql, type Dialect, type Sql } from '../store/index.ts';
+import { eventsWithPersonKeySql, eventsWithPersonSql } from '../identity/index.ts';
+import { PATH_KEY_RANGES, STEP_SEPARATOR } from './input.ts';
 
 /**
  * Journeys in the engine: a person's touches after their previous conversion and within the
@@ -25,10 +26,16 @@ export interface JourneyQuery {
    * column. Absent: everyone.
    */
   readonly personAllowed?: (personColumn: Sql) => Sql;
+  /**
+   * Conversions received up to this time (epoch ms) are read from `conversion_events`, the copy
+   * of the conversion events src/channels derive keeps (a few thousand rows instead of every
+   * event); those received later, from `events`. Absent or null: all from `events` (an event no
+   * definition names yet, a store derive has not run on). `withConversionCopy` (service) sets it.
+   */
+  readonly conversionsCopiedThrough?: number | null;
 }
 
-/** Unit separator: joins path steps in SQL; never part of a channel or campaign name. */
-export const STEP_SEPARATOR = '\u001f';
+export { STEP_SEPARATOR } from './input.ts';
 
 function labelOf(granularity: JourneyGranularity): Sql {
   switch (granularity) {
@@ -41,7 +48,32 @@ function labelOf(granularity: JourneyGranularity): Sql {
   }
 }
 
-const allowed = (q: JourneyQuery, person: Sql): Sql => (q.personAllowed ? q.personAllowed(person) : sql`TRUE`);
+/**
+ * The touch columns a label is made of. The labels come from their distinct combinations, and a
+ * touch finds its label number by a 64-bit hash of them: on the stored dictionaries that is
+ * computed once per distinct value, 6x less than a join on the label string.
+ */
+function labelColumns(granularity: JourneyGranularity): Sql {
+  switch (granularity) {
+    case 'channel':
+      return raw('t.channel');
+    case 'campaign':
+      return raw('t.campaign, t.channel');
+    case 'source_medium':
+      return raw('t.source, t.medium');
+  }
+}
+
+/**
+ * Rows of `events` (a relation with user_id and anonymous_id) with their person's 64-bit
+ * `person_key`, the people `personAllowed` leaves out dropped. Its condition needs the person id;
+ * without one the key comes from `eventsWithPersonKeySql`, which builds no id string. Within one
+ * statement every relation takes the same branch, so keys agree.
+ */
+function withPersonKey(dialect: Dialect, q: JourneyQuery, events: Sql): Sql {
+  if (!q.personAllowed) return eventsWithPersonKeySql(dialect, { events });
+  return sql`(SELECT p.*, hash(p.person_id) AS person_key FROM ${eventsWithPersonSql(dialect, { events })} AS p WHERE ${q.personAllowed(sql`p.person_id`)})`;
+}
 
 function valueOf(dialect: Dialect, property: string): Sql {
   return property === 'revenue' ? raw('coalesce(e.revenue, 0)') : sql`coalesce(${dialect.jsonNumber(raw('e.properties'), [property])}, 0)`;
@@ -65,91 +97,142 @@ const OFFSET = raw(String(STEP_EPOCH_OFFSET_MS));
 export const stepLabelNo = (code: Sql): Sql => sql`(${code} & ${LABEL_MASK})`;
 /** The time (epoch ms) of a step code. */
 export const stepMs = (code: Sql): Sql => sql`((${code} >> ${BITS}) - ${OFFSET})`;
+/** Above every step code. */
+const MAX_CODE = 2n ** 63n - 1n;
+/**
+ * The least step code after a time: a step (whole milliseconds, as event times are) is at or
+ * before the time exactly when its code is below this.
+ */
+const stepBound = (time: Sql): Sql => sql`((epoch_ms(${time}) + 1 + ${OFFSET}) << ${BITS})`;
+
 /** The label of a label number, inside a statement with `journeyCtesSql` whose FROM has `journey_label_names`. */
 export const labelName = (no: Sql): Sql => sql`journey_label_names.names[${no} + 1]`;
 
 /**
+ * The conversion events of a query in [from − lookback, to): from `conversion_events` (kept by
+ * derive) for those received up to `conversionsCopiedThrough`, from `events` for the later ones
+ * (a scan the received_at zone maps cut to the row groups appended since). Columns: timestamp,
+ * user_id, anonymous_id, revenue, properties.
+ */
+function conversionRowsSql(q: JourneyQuery, lookbackMs: number): Sql {
+  const from = q.from === null ? sql`TRUE` : sql`e.timestamp >= ${new Date(q.from - lookbackMs)}`;
+  const to = q.to === null ? sql`TRUE` : sql`e.timestamp < ${new Date(q.to)}`;
+  const columns = raw('e.timestamp, e.user_id, e.anonymous_id, e.revenue, e.properties');
+  const live = sql`SELECT ${columns} FROM events e WHERE e.type = 'track' AND e.event = ${q.conversionEvent} AND ${from} AND ${to}`;
+  if (q.conversionsCopiedThrough === undefined || q.conversionsCopiedThrough === null) return sql`(${live})`;
+  const through = new Date(q.conversionsCopiedThrough);
+  return sql`(SELECT ${columns} FROM conversion_events e WHERE e.event = ${q.conversionEvent} AND e.received_at <= ${through} AND ${from} AND ${to}
+    UNION ALL ${live} AND e.received_at > ${through})`;
+}
+
+/**
  * The WITH list every journeys statement starts with. Its relations:
  *
+ * - `journey_labels` (label, no) and `journey_label_names` (one row: `names`, the labels by
+ *   number, for `labelName`). The labels are those of every touch in the period read (the
+ *   distinct column values, cheap on the stored dictionaries), so they may include labels of
+ *   people a report leaves out: numbers only order labels, names come back by number.
+ *   `journey_label_keys` (label_key, label, no) numbers each combination of the label's columns;
+ *   two combinations would share a key with a probability of about m² / 2^64 (m combinations).
  * - `journeys`: every journey as one row. A touch belongs to the journey numbered by its
  *   person's conversions strictly before it, counted from the first touch read (so a touch at
- *   the same instant as a conversion leads to that conversion), and each (person, journey
- *   number) is grouped into its conversion (0 or 1), value, end (the conversion time, or for the
- *   trailing null journey its last touch), first touch and the list of its steps. Conversions
- *   are few: each person's sorted list of them is joined to the touches (a null list for most
- *   people: the lambda is then free; a CASE around it cost 40% more), and conversions with no
- *   touch come in through the outer join. No sort of the touches: 2x less CPU than numbering
- *   them with a window over 10M rows. Columns: person_key, journey_no, conversions, value,
- *   end_at, first_at, steps (step codes; null for a conversion without touches).
+ *   the same instant as a conversion leads to that conversion). Each person's touches are
+ *   grouped once (`person_touches`: the list of their step codes, first and last touch; one
+ *   group per person costs about 15% less than one per journey on 10M touches), and only the
+ *   lists of people with conversions (few) are split at them: journey j keeps the codes after
+ *   conversion j − 1 up to conversion j (`stepBound`, exact for touch times in whole
+ *   milliseconds, as event times are). A conversion with no touch is a journey without steps.
+ *   No sort of the touches: 2x less CPU than numbering them with a window over 10M rows. A
+ *   journey is keyed by its person's 64-bit key XOR its number; like the person key, two journeys
+ *   share a key with a probability of about n²·k / 2^64 (n people, k journeys each). Columns:
+ *   journey_key, conversions (0 or 1), value, end_at (the conversion time, or for the trailing
+ *   null journey its last touch), first_at (null for people with conversions), steps (step
+ *   codes, unsorted).
  * - `windowed_journeys`: the journeys a report counts, one row each: those ending in [from, to)
  *   (null journeys only when `includeNulls`), with `steps` cut to the lookback window before the
  *   end and in time order — the one definition attribution and the path views (src/analytics)
- *   share, so they agree. Columns: person_key, journey_no, conversions, value, end_at, steps.
- * - `journey_labels` (label, no) and `journey_label_names` (one row: `names`, the labels by
- *   number, for `labelName`).
+ *   share, so they agree. Columns: journey_key, conversions, value, end_at, steps.
  */
 export function journeyCtesSql(dialect: Dialect, q: JourneyQuery): Sql {
   const lookbackMs = Math.round(q.lookbackDays * 86_400_000);
   const touchFrom = q.from === null ? sql`TRUE` : sql`t.occurred_at >= ${new Date(q.from - lookbackMs)}`;
   const touchTo = q.to === null ? sql`TRUE` : sql`t.occurred_at < ${new Date(q.to)}`;
-  const convTo = q.to === null ? sql`TRUE` : sql`e.timestamp < ${new Date(q.to)}`;
-  // Conversions before the first touch read only shift a person's journey numbers (their own
-  // journeys have no touch and end before `from`): leaving them out bounds the scan.
-  const convFrom = q.from === null ? sql`TRUE` : sql`e.timestamp >= ${new Date(q.from - lookbackMs)}`;
-  const touches = sql`(SELECT * FROM touches t WHERE ${touchFrom} AND ${touchTo})`;
-  const conversions = sql`(SELECT * FROM events e WHERE e.type = 'track' AND e.event = ${q.conversionEvent} AND ${convFrom} AND ${convTo})`;
+  const inPeriod = sql`${touchFrom} AND ${touchTo}`;
+  // The label's hash is taken straight off the scan, on the column dictionaries: after the
+  // identity joins the same hash costs a string hash per row.
+  const touches = sql`(SELECT t.user_id, t.anonymous_id, t.occurred_at, hash(${labelColumns(q.granularity)}) AS label_key FROM touches t WHERE ${inPeriod})`;
   return sql`
-    journey_touches AS MATERIALIZED (
-      -- Grouping on a 64-bit hash of the person id is far faster than on the string.
-      SELECT hash(t.person_id) AS person_key, t.occurred_at AS ts, ${labelOf(q.granularity)} AS label
-      FROM ${eventsWithPersonSql(dialect, { events: touches })} AS t
-      WHERE ${allowed(q, sql`t.person_id`)}
+    journey_label_keys AS MATERIALIZED (
+      SELECT label_key, label, (dense_rank() OVER (ORDER BY label) - 1)::BIGINT AS no
+      FROM (
+        SELECT hash(${labelColumns(q.granularity)}) AS label_key, ${labelOf(q.granularity)} AS label
+        FROM (SELECT DISTINCT ${labelColumns(q.granularity)} FROM touches t WHERE ${inPeriod}) t
+      )
+      WHERE label IS NOT NULL
     ),
-    journey_labels AS MATERIALIZED (
-      SELECT label, (row_number() OVER (ORDER BY label) - 1)::BIGINT AS no FROM (SELECT DISTINCT label FROM journey_touches)
-    ),
+    journey_labels AS (SELECT DISTINCT label, no FROM journey_label_keys),
     journey_label_names AS (SELECT coalesce(list(label ORDER BY no), []) AS names FROM journey_labels),
     person_conversions AS (
-      SELECT hash(e.person_id) AS person_key, list_sort(list(struct_pack(t := e.timestamp, v := ${valueOf(dialect, q.valueProperty)}))) AS convs
-      FROM ${eventsWithPersonSql(dialect, { events: conversions })} AS e
-      WHERE ${allowed(q, sql`e.person_id`)}
+      SELECT e.person_key, list_sort(list(struct_pack(t := e.timestamp, v := ${valueOf(dialect, q.valueProperty)}))) AS convs
+      FROM ${withPersonKey(dialect, q, conversionRowsSql(q, lookbackMs))} AS e
       GROUP BY 1
     ),
-    touch_journeys AS (
-      SELECT t.person_key, coalesce(len(list_filter(c.convs, x -> x.t < t.ts)), 0) AS journey_no,
-        list(((epoch_ms(t.ts) + ${OFFSET}) << ${BITS}) | l.no) AS steps, min(t.ts) AS first_at, max(t.ts) AS last_at
-      FROM journey_touches t JOIN journey_labels l USING (label)
-      LEFT JOIN person_conversions c USING (person_key)
-      GROUP BY 1, 2
+    person_touches AS (
+      -- Grouping on a 64-bit person key is far faster than on the person id.
+      SELECT t.person_key, list(((epoch_ms(t.ts) + ${OFFSET}) << ${BITS}) | l.no) AS codes, min(t.ts) AS first_at, max(t.ts) AS last_at
+      FROM (SELECT t.person_key, t.occurred_at AS ts, t.label_key FROM ${withPersonKey(dialect, q, touches)} AS t) t
+      JOIN journey_label_keys l ON l.label_key = t.label_key
+      GROUP BY 1
     ),
-    conversion_journeys AS (
-      SELECT person_key, unnest(range(0, len(convs))) AS journey_no, unnest(convs) AS c FROM person_conversions
+    person_journeys AS (
+      SELECT coalesce(p.person_key, c.person_key) AS person_key, p.codes, p.first_at, p.last_at, c.convs
+      FROM person_touches p FULL OUTER JOIN person_conversions c ON c.person_key = p.person_key
+    ),
+    converting_journeys AS (
+      SELECT person_key, j, n, convs, last_at, list_filter(coalesce(codes, []::BIGINT[]), x -> x >= lo AND x < hi) AS steps
+      FROM (
+        SELECT person_key, codes, convs, last_at, n, j,
+          CASE WHEN j = 0 THEN 0 ELSE ${stepBound(raw('convs[j].t'))} END AS lo,
+          CASE WHEN j = n THEN ${raw(String(MAX_CODE))} ELSE ${stepBound(raw('convs[j + 1].t'))} END AS hi
+        FROM (SELECT *, len(convs) AS n, unnest(range(0, len(convs) + 1)) AS j FROM person_journeys WHERE convs IS NOT NULL)
+      )
     ),
     journeys AS (
-      SELECT coalesce(g.person_key, cj.person_key) AS person_key, coalesce(g.journey_no, cj.journey_no) AS journey_no,
-        CASE WHEN cj.c IS NULL THEN 0 ELSE 1 END AS conversions,
-        -- max over the journey's rows as before: touches counted 0.0 against the conversion's value.
-        CASE WHEN cj.c IS NULL THEN 0.0 WHEN g.steps IS NULL THEN cj.c.v ELSE greatest(cj.c.v, 0.0) END AS value,
-        coalesce(cj.c.t, g.last_at) AS end_at, g.first_at, g.steps
-      FROM touch_journeys g FULL OUTER JOIN conversion_journeys cj ON g.person_key = cj.person_key AND g.journey_no = cj.journey_no
+      SELECT person_key AS journey_key, 0 AS conversions, 0::DOUBLE AS value, last_at AS end_at, first_at, codes AS steps
+      FROM person_journeys WHERE convs IS NULL
+      UNION ALL
+      SELECT xor(person_key, j::UBIGINT) AS journey_key, CASE WHEN j < n THEN 1 ELSE 0 END AS conversions,
+        -- A conversion's value as it is without touches, else at least 0.
+        CASE WHEN j = n THEN 0::DOUBLE WHEN len(steps) = 0 THEN convs[j + 1].v ELSE greatest(convs[j + 1].v, 0::DOUBLE) END AS value,
+        CASE WHEN j < n THEN convs[j + 1].t ELSE last_at END AS end_at, NULL AS first_at, steps
+      FROM converting_journeys WHERE j < n OR len(steps) > 0
     ),
     windowed_journeys AS (
-      SELECT person_key, journey_no, conversions, value, end_at, ${stepsInWindow(q)} AS steps
-      FROM journeys
-      WHERE ${q.from === null ? sql`TRUE` : sql`end_at >= ${new Date(q.from)}`} AND ${q.includeNulls ? sql`TRUE` : sql`conversions = 1`}
+      SELECT journey_key, conversions, value, end_at, ${stepsInWindow(q)} AS steps
+      FROM (
+        SELECT *, ${windowStartOf(q)} AS window_start FROM journeys
+        WHERE ${q.from === null ? sql`TRUE` : sql`end_at >= ${new Date(q.from)}`} AND ${q.includeNulls ? sql`TRUE` : sql`conversions = 1`}
+      )
     )`;
+}
+
+/**
+ * The code of the first instant of a journey's lookback window with label 0: a step is in the
+ * window when its code is at least this.
+ */
+function windowStartOf(q: JourneyQuery): Sql {
+  const lookbackMs = Math.round(q.lookbackDays * 86_400) * 1000;
+  return sql`((epoch_ms(end_at) - ${raw(String(lookbackMs))} + ${OFFSET}) << ${BITS})`;
 }
 
 /** A journey's steps inside the lookback window before its end, in time order. */
 function stepsInWindow(q: JourneyQuery): Sql {
   const lookback = raw(`INTERVAL ${Math.round(q.lookbackDays * 86_400)} SECOND`);
-  const lookbackMs = Math.round(q.lookbackDays * 86_400) * 1000;
   // Sorting each small list beats an ORDER BY inside the aggregate (4x on 2M touches); the
-  // lambda only runs for the journeys that start before the window. A step is in the window
-  // when its time is, i.e. its code is at least that of the window's start with label 0.
-  const windowStart = sql`((epoch_ms(end_at) - ${raw(String(lookbackMs))} + ${OFFSET}) << ${BITS})`;
+  // filter runs before the sort, only for the journeys that start before the window, and
+  // compares with a column (a lambda that computes the bound per element is 2x slower).
   return sql`CASE WHEN first_at >= end_at - ${lookback} THEN list_sort(steps)
-    ELSE list_sort(list_filter(coalesce(steps, []::BIGINT[]), x -> x >= ${windowStart})) END`;
+    ELSE list_sort(list_filter(coalesce(steps, []::BIGINT[]), x -> x >= window_start)) END`;
 }
 
 /**
@@ -211,16 +294,43 @@ export function timeDecaySql(dialect: Dialect, q: JourneyQuery, halfLifeDays: nu
 }
 
 /**
- * The path aggregate and the time-decay credit from one computation of the journeys (it is most
- * of the cost of each): rows `part` = 'path' (`path`, conversions, value, nulls; ordered by path
- * as `pathAggregateSql`) then 'time-decay' (`path` = the label, its credited conversions and
- * value, nulls 0; ordered by label).
+ * A path as a string of one character per step, the code point of its label number
+ * (PATH_KEY_RANGES). The engine groups, sorts and returns these short strings far faster than
+ * lists or the joined names, and Node builds each path from the label names instead of
+ * splitting a long string: for the 1M paths of 10M touches, half the engine time and a quarter of
+ * the time in Node. In key order, paths are ordered step by step in label order.
  */
-export function pathsWithTimeDecaySql(dialect: Dialect, q: JourneyQuery, halfLifeDays: number): Sql {
+function pathKeyOf(steps: Sql): Sql {
+  const no = sql`(x & ${LABEL_MASK})`;
+  const [low, middle, high] = PATH_KEY_RANGES;
+  const codePoint = sql`CASE WHEN ${no} < ${raw(String(middle.fromLabel))} THEN ${no} + ${raw(String(low.add))}
+    WHEN ${no} < ${raw(String(high.fromLabel))} THEN ${no} + ${raw(String(middle.add))} ELSE ${no} + ${raw(String(high.add))} END`;
+  return sql`array_to_string(list_transform(${steps}, x -> chr(CAST(${codePoint} AS INTEGER))), '')`;
+}
+
+/** The kinds of row of `pathKeyAggregateSql`, in their order (a number sorts and reads faster than a name). */
+export const PATH_ROW = { label: 0, path: 1, timeDecay: 2 } as const;
+
+/**
+ * The path aggregate in keys, with the label names to read them and, given a half-life, the
+ * time-decay credit, from one computation of the journeys (it is most of the cost of each).
+ * Rows by `part` (PATH_ROW), then `path`:
+ * - label: `path` = a label, `conversions` = its number;
+ * - path: `path` = a path key (`pathKeyOf`; '' without touches), conversions, value, nulls;
+ * - time decay: `path` = a label, its credited conversions and value, nulls 0.
+ */
+export function pathKeyAggregateSql(dialect: Dialect, q: JourneyQuery, options: { timeDecayHalfLifeDays?: number } = {}): Sql {
+  const halfLife = options.timeDecayHalfLifeDays;
+  const timeDecay = halfLife === undefined
+    ? empty
+    : sql`UNION ALL SELECT ${raw(String(PATH_ROW.timeDecay))} AS part, channel AS path, conversions, value, 0::DOUBLE AS nulls FROM (${timeDecayOf(halfLife)})`;
   return sql`WITH ${journeyCtesSql(dialect, q)}
-    SELECT 'path' AS part, path, conversions, value, nulls FROM (${journeyPathsSql()})
+    SELECT ${raw(String(PATH_ROW.label))} AS part, label AS path, no::DOUBLE AS conversions, 0::DOUBLE AS value, 0::DOUBLE AS nulls FROM journey_labels
     UNION ALL
-    SELECT 'time-decay' AS part, channel AS path, conversions, value, 0::DOUBLE AS nulls FROM (${timeDecayOf(halfLifeDays)})
+    SELECT ${raw(String(PATH_ROW.path))} AS part, key AS path, sum(conversions)::DOUBLE AS conversions, sum(value)::DOUBLE AS value, sum(1 - conversions)::DOUBLE AS nulls
+    FROM (SELECT ${pathKeyOf(raw('steps'))} AS key, conversions, value FROM windowed_journeys)
+    GROUP BY key
+    ${timeDecay}
     ORDER BY part, path`;
 }
 

@@ -1,7 +1,8 @@
 import type { Store } from '../store/index.ts';
-import { getConversionDefinition } from '../channels/index.ts';
+import { getConversionDefinition, readConversionCopy, type ConversionCopy } from '../channels/index.ts';
 import { MODEL_NAMES, runAll, type ModelName, type RunAllOptions } from './run.ts';
-import { pathAggregateSql, pathsWithTimeDecaySql, spendByLabelSql, STEP_SEPARATOR, type JourneyGranularity, type JourneyQuery } from './journeys.sql.ts';
+import { PATH_ROW, pathKeyAggregateSql, spendByLabelSql, type JourneyGranularity, type JourneyQuery } from './journeys.sql.ts';
+import { pathAggregatesFromKeys } from './input.ts';
 import { toReportResult, type ReportResult } from './report.ts';
 import type { AttributionResult, PathAggregate } from './types.ts';
 
@@ -25,37 +26,48 @@ export interface AttributionRequest {
   readonly halfLifeDays: number;
 }
 
-/** Unique paths of the store's journeys (the engine aggregates; only paths come back). */
-export async function loadPathAggregates(store: Store, query: JourneyQuery): Promise<PathAggregate[]> {
-  const c = await store.queryColumns<{ path: string; conversions: number; value: number; nulls: number }>(pathAggregateSql(store.dialect, query));
-  const paths: PathAggregate[] = new Array(c.path.length);
-  for (let i = 0; i < paths.length; i++) {
-    const p = c.path[i];
-    paths[i] = { path: p === '' ? [] : p.split(STEP_SEPARATOR), conversions: c.conversions[i], value: c.value[i], nulls: c.nulls[i] };
-  }
-  return paths;
-}
+const copiedThrough = (copy: ConversionCopy | null, event: string): number | null => (copy && copy.events.includes(event) ? copy.through : null);
 
 /**
- * The path aggregate and the time-decay credit per label from one computation of the journeys
- * (`pathsWithTimeDecaySql`): the same values as `loadPathAggregates` and `timeDecaySql`.
+ * The query reading its conversions from the copy derive keeps when it holds the query's event
+ * (`JourneyQuery.conversionsCopiedThrough`); a query that says already is returned as it is.
  */
-async function loadPathsWithTimeDecay(
-  store: Store,
-  query: JourneyQuery,
-  halfLifeDays: number,
-): Promise<{ paths: PathAggregate[]; timeDecay: Array<{ channel: string; conversions: number; value: number }> }> {
-  const c = await store.queryColumns<{ part: string; path: string; conversions: number; value: number; nulls: number }>(
-    pathsWithTimeDecaySql(store.dialect, query, halfLifeDays),
+export async function withConversionCopy(store: Pick<Store, 'query'>, query: JourneyQuery): Promise<JourneyQuery> {
+  if (query.conversionsCopiedThrough !== undefined) return query;
+  return { ...query, conversionsCopiedThrough: copiedThrough(await readConversionCopy(store), query.conversionEvent) };
+}
+
+type TimeDecayRow = { channel: string; conversions: number; value: number };
+
+/**
+ * The path aggregate (ordered by path, label by label) and, given a half-life, the time-decay
+ * credit per label, from one statement (`pathKeyAggregateSql`).
+ */
+async function loadJourneys(store: Store, query: JourneyQuery, halfLifeDays?: number): Promise<{ paths: PathAggregate[]; timeDecay: TimeDecayRow[] }> {
+  const q = await withConversionCopy(store, query);
+  const c = await store.queryColumns<{ part: number; path: string; conversions: number; value: number; nulls: number }>(
+    pathKeyAggregateSql(store.dialect, q, { timeDecayHalfLifeDays: halfLifeDays }),
   );
-  const paths: PathAggregate[] = [];
-  const timeDecay: Array<{ channel: string; conversions: number; value: number }> = [];
+  const names: string[] = [];
+  const timeDecay: TimeDecayRow[] = [];
+  let first = -1;
+  let end = 0;
   for (let i = 0; i < c.part.length; i++) {
-    const p = c.path[i];
-    if (c.part[i] === 'path') paths.push({ path: p === '' ? [] : p.split(STEP_SEPARATOR), conversions: c.conversions[i], value: c.value[i], nulls: c.nulls[i] });
-    else timeDecay.push({ channel: p, conversions: c.conversions[i], value: c.value[i] });
+    const part = c.part[i];
+    if (part === PATH_ROW.label) names[c.conversions[i]] = c.path[i];
+    else if (part === PATH_ROW.timeDecay) timeDecay.push({ channel: c.path[i], conversions: c.conversions[i], value: c.value[i] });
+    else {
+      if (first < 0) first = i;
+      end = i + 1;
+    }
   }
-  return { paths, timeDecay };
+  const rows = { keys: c.path, conversions: c.conversions, value: c.value, nulls: c.nulls };
+  return { paths: pathAggregatesFromKeys(rows, names, { start: Math.max(first, 0), end }), timeDecay };
+}
+
+/** Unique paths of the store's journeys (the engine aggregates; only paths come back), ordered by path label by label. */
+export async function loadPathAggregates(store: Store, query: JourneyQuery): Promise<PathAggregate[]> {
+  return (await loadJourneys(store, query)).paths;
 }
 
 /** Runs the requested models over path aggregates (no spend). Time decay needs timestamps. */
@@ -68,7 +80,7 @@ export function attributePaths(paths: readonly PathAggregate[], request: Pick<At
   return runAll(paths, options).results;
 }
 
-function timeDecayResult(rows: Array<{ channel: string; conversions: number; value: number }>, paths: readonly PathAggregate[], halfLifeDays: number): AttributionResult {
+function timeDecayResult(rows: readonly TimeDecayRow[], paths: readonly PathAggregate[], halfLifeDays: number): AttributionResult {
   const totalConversions = paths.reduce((s, p) => s + p.conversions, 0);
   const totalValue = paths.reduce((s, p) => s + p.value, 0);
   const empty = paths.filter((p) => p.path.length === 0);
@@ -84,13 +96,16 @@ function timeDecayResult(rows: Array<{ channel: string; conversions: number; val
   };
 }
 
-/** The journeys a request asks for: its conversion definition looked up in the store. */
+/**
+ * The journeys a request asks for: its conversion definition looked up in the store, reading
+ * conversions from derive's copy where it has them.
+ */
 export async function resolveJourneyQuery(
   store: Store,
   request: Pick<AttributionRequest, 'conversion' | 'lookbackDays' | 'from' | 'to' | 'granularity' | 'includeNulls'>,
   personAllowed?: JourneyQuery['personAllowed'],
 ): Promise<{ conversion: string; query: JourneyQuery }> {
-  const definition = await getConversionDefinition(store, request.conversion);
+  const [definition, copy] = await Promise.all([getConversionDefinition(store, request.conversion), readConversionCopy(store)]);
   return {
     conversion: definition.name,
     query: {
@@ -102,6 +117,7 @@ export async function resolveJourneyQuery(
       granularity: request.granularity,
       includeNulls: request.includeNulls,
       personAllowed,
+      conversionsCopiedThrough: copiedThrough(copy, definition.event),
     },
   };
 }
@@ -121,12 +137,12 @@ export async function attributeFromStore(
   const spendQuery = spendByLabelSql(query);
   // Spend is a small query: it runs on the other read connection meanwhile.
   const [journeys, spendRows] = await Promise.all([
-    withTimeDecay ? loadPathsWithTimeDecay(store, query, request.halfLifeDays) : loadPathAggregates(store, query).then((paths) => ({ paths, timeDecay: null })),
+    loadJourneys(store, query, withTimeDecay ? request.halfLifeDays : undefined),
     spendQuery ? store.query<{ label: string; spend: number }>(spendQuery) : Promise.resolve(null),
   ]);
   const { paths, timeDecay } = journeys;
   const results = attributePaths(paths, request);
-  if (timeDecay) results.push(timeDecayResult(timeDecay, paths, request.halfLifeDays));
+  if (withTimeDecay) results.push(timeDecayResult(timeDecay, paths, request.halfLifeDays));
   const spend = spendRows ? new Map(spendRows.map((r) => [r.label, r.spend])) : null;
   const order = new Map<string, number>(MODEL_NAMES.map((m, i) => [m, i]));
   results.sort((a, b) => (order.get(a.model) ?? 99) - (order.get(b.model) ?? 99));

@@ -5,6 +5,11 @@ import type { ChannelRule } from './rules-schema.ts';
 import {
   clearDerivedSql,
   collectAffectedVisitorsSql,
+  conversionCopyStateSql,
+  conversionEventNamesSql,
+  copyConversionsSql,
+  COPIED_CONVERSIONS,
+  deleteCopiedConversionsSql,
   deleteAffectedSql,
   insertSessionsSql,
   insertTouchesSql,
@@ -64,9 +69,27 @@ export function classifyTrafficKey(key: KeyRow, options: DeriveOptions): Traffic
   return { trafficKey: key.traffic_key, channel: result.channel, source: result.source, medium: result.medium, campaign: result.campaign, rule: result.rule };
 }
 
+/** What `conversion_events` holds: the events it copies, every one received up to `through` (epoch ms). */
+export interface ConversionCopy {
+  readonly events: readonly string[];
+  readonly through: number;
+}
+
 /**
- * Keeps sessions and touches current: each run re-derives only the visitors with events
- * received since the last run (all their sessions, so late events land where they belong).
+ * The state of the conversion copy, or null before derive first ran: complete up to the last
+ * run's watermark. An event received before it but committed after the run (a slow request) is
+ * left out until the next run copies it, as its touches are: each run re-reads an overlap.
+ */
+export async function readConversionCopy(store: Pick<Store, 'query'>): Promise<ConversionCopy | null> {
+  const [row] = await store.query<{ events: string | null; watermark: string | null }>(conversionCopyStateSql(WATERMARK));
+  if (!row || row.events === null || row.watermark === null) return null;
+  return { events: JSON.parse(row.events) as string[], through: Number(row.watermark) };
+}
+
+/**
+ * Keeps sessions, touches and the copy of the conversion events current: each run re-derives only
+ * the visitors with events received since the last run (all their sessions, so late events land
+ * where they belong).
  */
 export class DeriveService {
   constructor(
@@ -111,10 +134,25 @@ export class DeriveService {
           params: [],
         });
       }
+      await this.copyConversions(tx, since);
       if (maxAt !== null) await tx.exec(writeStateSql(WATERMARK, String(maxAt)));
       await tx.exec({ text: 'DROP TABLE IF EXISTS derive_affected', params: [] });
       return { visitors, newTrafficKeys: newKeys, sessions, touches, ms: Date.now() - started };
     });
+  }
+
+  /**
+   * Keeps `conversion_events` a copy of the conversion events (track events a definition names)
+   * received up to this run: those of the re-read period are copied again; when the names changed
+   * (a definition added or removed), all of them.
+   */
+  private async copyConversions(tx: Executor, since: number | null): Promise<void> {
+    const names = (await tx.query<{ event: string }>(conversionEventNamesSql())).map((r) => r.event);
+    const [copied] = await tx.query<{ value: string }>(readStateSql(COPIED_CONVERSIONS));
+    const from = copied?.value === JSON.stringify(names) ? since : null;
+    await tx.exec(deleteCopiedConversionsSql(from));
+    if (names.length > 0) await tx.exec(copyConversionsSql(names, from));
+    await tx.exec(writeStateSql(COPIED_CONVERSIONS, JSON.stringify(names)));
   }
 
   private async classifyNewKeys(tx: Executor): Promise<number> {

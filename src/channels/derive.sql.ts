@@ -158,4 +158,39 @@ export function insertTouchesSql(dialect: Dialect): Sql {
 export const readStateSql = (key: string): Sql => sql`SELECT value FROM derive_state WHERE key = ${key}`;
 export const writeStateSql = (key: string, value: string): Sql => sql`INSERT OR REPLACE INTO derive_state VALUES (${key}, ${value})`;
 export const maxReceivedSql = (): Sql => sql`SELECT epoch_ms(max(received_at)) AS at FROM events`;
-export const clearDerivedSql = (): Sql[] => [sql`DELETE FROM sessions`, sql`DELETE FROM touches`, sql`DELETE FROM traffic_channels`, sql`DELETE FROM derive_state`];
+export const clearDerivedSql = (): Sql[] => [
+  sql`DELETE FROM sessions`,
+  sql`DELETE FROM touches`,
+  sql`DELETE FROM traffic_channels`,
+  sql`DELETE FROM conversion_events`,
+  sql`DELETE FROM derive_state`,
+];
+
+/** Key in `derive_state` of the JSON list of event names `conversion_events` holds. */
+export const COPIED_CONVERSIONS = 'conversions.events';
+
+/** The track event names conversion definitions name, sorted. */
+export const conversionEventNamesSql = (): Sql => sql`SELECT DISTINCT event FROM conversion_definitions ORDER BY event`;
+
+/**
+ * Deletes the copies of events received since `sinceMs` (all when null), to copy them again, and
+ * those older than every stored event (events past the retention period, deleted since).
+ */
+export function deleteCopiedConversionsSql(sinceMs: number | null): Sql {
+  const since = sinceMs === null ? sql`TRUE` : sql`received_at >= ${new Date(sinceMs)}`;
+  return sql`DELETE FROM conversion_events
+    WHERE ${since} OR timestamp < (SELECT coalesce(min(timestamp), 'infinity'::TIMESTAMP) FROM events)`;
+}
+
+/** Copies the track events named `names` received since `sinceMs` (all when null) into `conversion_events`. */
+export function copyConversionsSql(names: readonly string[], sinceMs: number | null): Sql {
+  const since = sinceMs === null ? sql`TRUE` : sql`e.received_at >= ${new Date(sinceMs)}`;
+  return sql`INSERT INTO conversion_events
+    SELECT e.source_id, e.message_id, e.event, e.user_id, e.anonymous_id, e.timestamp, e.received_at, e.revenue, e.properties
+    FROM events e WHERE e.type = 'track' AND list_contains(${[...names]}::VARCHAR[], e.event) AND ${since}`;
+}
+
+/** The copied event names and the derive watermark (epoch ms), each null when not written yet. */
+export const conversionCopyStateSql = (watermarkKey: string): Sql => sql`
+  SELECT (SELECT value FROM derive_state WHERE key = ${COPIED_CONVERSIONS}) AS events,
+    (SELECT value FROM derive_state WHERE key = ${watermarkKey}) AS watermark`;

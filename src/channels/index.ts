@@ -69,7 +69,15 @@ export {
   type ChannelSqlColumns,
   type CompileRulesOptions,
 } from './channel-case.sql.ts';
-export { DeriveService, DEFAULT_DERIVE_OPTIONS, classifyTrafficKey, type DeriveOptions, type DeriveReport } from './derive-service.ts';
+export {
+  DeriveService,
+  DEFAULT_DERIVE_OPTIONS,
+  classifyTrafficKey,
+  readConversionCopy,
+  type ConversionCopy,
+  type DeriveOptions,
+  type DeriveReport,
+} from './derive-service.ts';
 export { VISITOR_KEY, trafficHitsSql } from './derive.sql.ts';
 export {
   conversionDefinitionSchema,

@@ -12,6 +12,7 @@ export function retentionStatements(cutoff: Date): Array<{ table: string; sql: S
     { table: 'touches', sql: sql`DELETE FROM touches WHERE occurred_at < ${cutoff}` },
     { table: 'analytics_activity', sql: sql`DELETE FROM analytics_activity WHERE hour < ${cutoff}` },
     { table: 'analytics_conversions', sql: sql`DELETE FROM analytics_conversions WHERE timestamp < ${cutoff}` },
+    { table: 'conversion_events', sql: sql`DELETE FROM conversion_events WHERE timestamp < ${cutoff}` },
     { table: 'quarantine', sql: sql`DELETE FROM quarantine WHERE received_at < ${cutoff}` },
   ];
 }

@@ -41,6 +41,7 @@ export function erasureStatements(t: ErasureTarget): Array<{ table: string; sql:
     },
     { table: 'sessions', sql: sql`DELETE FROM sessions WHERE ${byIds(t)}` },
     { table: 'touches', sql: sql`DELETE FROM touches WHERE ${byIds(t)}` },
+    { table: 'conversion_events', sql: sql`DELETE FROM conversion_events WHERE ${byIds(t)}` },
     {
       table: 'analytics_activity',
       sql: sql`DELETE FROM analytics_activity WHERE vk IN (SELECT vk FROM analytics_visitors WHERE ${byIds(t)})`,
