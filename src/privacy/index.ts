@@ -7,6 +7,7 @@ export { can, isRole, permissionsOf, PERMISSIONS, ROLES, ROLE_DESCRIPTIONS, type
 export { MIN_PASSWORD_LENGTH } from './passwords.ts';
 export { loadOrCreateSecret, SECRET_FILE } from './secret.ts';
 export { hashCredential, generateSecret, credentialHint, WRITE_KEY_PREFIX, ADMIN_TOKEN_PREFIX } from './credentials.ts';
-export { maskTraits, maskValue, isPersonalKey } from './mask.ts';
+export { maskValue } from './mask.ts';
+export { isPersonalField, revealDocument, type Section } from './personal-data.ts';
 export { PURPOSES, DEFAULT_CONSENT_POLICY, consentPolicyOf, CONSENT_EVENTS, consentOfMessage, mergePreferences, samePreferences, decidePurpose, type Purpose, type Preferences, type ConsentPolicy, type DecisionBasis } from './consent.ts';
 export { applyRetention } from './retention-service.ts';

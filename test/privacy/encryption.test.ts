@@ -82,6 +82,9 @@ describe('sealing personal fields', () => {
     const sealed = sealer.seal('traits', { email: 'jane.doe@example.com', phone: '+14155550123', plan: 'pro' })!;
     expect(revealDocument(sealed, 'traits', open, 'mask')).toEqual({ email: 'j•••@example.com', phone: '••••••••0123', plan: 'pro' });
     expect(revealDocument(sealed, 'traits', () => { throw new Error('no key'); }, 'clear').email).toBe(UNREADABLE);
+    // A personal field holding an object or a list is masked through and through.
+    const nested = sealer.seal('traits', { name: { first: 'Jane', last: 'Doe' }, phone: ['+14155550123', '+14155550199'] })!;
+    expect(revealDocument(nested, 'traits', open, 'mask')).toEqual({ name: { first: 'J•••', last: 'D•••' }, phone: ['••••••••0123', '••••••••0199'] });
   });
 });
 
