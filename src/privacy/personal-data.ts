@@ -101,7 +101,9 @@ export function createSealer(options: SealerOptions): Sealer {
     let out: Dict | null = null;
     for (const [key, value] of Object.entries(doc)) {
       let next = value;
-      if (value === null || value === undefined || value === '' || isSealed(value) || typeof value === 'boolean') continue;
+      // A value that only looks sealed came from a client: it is sealed like any other, so a forged
+      // `$h` never reaches identity matching.
+      if (value === null || value === undefined || value === '' || typeof value === 'boolean') continue;
       if (section === 'context' && key === 'traits' && isDict(value)) next = walk('traits', value, depth + 1);
       else if (ADDRESS.test(key) && isDict(value)) next = walkAddress(value);
       else if (isPersonalField(section, key, extra)) next = sealValue(key, value);
@@ -114,7 +116,7 @@ export function createSealer(options: SealerOptions): Sealer {
   const walkAddress = (doc: Dict): Dict => {
     const out: Dict = {};
     for (const [key, value] of Object.entries(doc)) {
-      out[key] = REGION.test(key) || value === null || value === undefined || value === '' || isSealed(value) ? value : sealValue(key, value);
+      out[key] = REGION.test(key) || value === null || value === undefined || value === '' ? value : sealValue(key, value);
     }
     return out;
   };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptText, encryptText, newDataKey, unwrapKey, wrapKey, wrappingKey } from '../../src/privacy/pii-crypto.ts';
 import { createSealer, isSealed, revealDocument, sealedIdentityHash, UNREADABLE } from '../../src/privacy/personal-data.ts';
 import { createIdentifierHasher } from '../../src/identity/index.ts';
+import { loadOrCreateSecret } from '../../src/privacy/index.ts';
 import { makeTestDataDir, readJson, removeTestDataDir, send, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const SECRET = 'a-deployment-secret-of-some-length';
@@ -147,6 +148,13 @@ describe('personal data at rest, through the real server', () => {
     const payloads = (await readJson(await server.api('/api/quarantine'))).messages.map((m: { payload: string }) => m.payload);
     expect(payloads.some((p: string) => p.includes(EMAIL_2) && JSON.parse(p).traits.email === EMAIL_2)).toBe(true);
     expect(payloads).toContain(GARBAGE);
+  });
+
+  it('does not trust a sealed-looking value a client sends: a forged identity hash links nobody', async () => {
+    const victimHash = createIdentifierHasher(loadOrCreateSecret(dataDir))('email', EMAIL);
+    await send(server, '/v1/identify', { anonymousId: 'a-forger', traits: { email: { $enc: 'v1:k1:AAAA', $h: victimHash, $k: 'email' } } });
+    await server.processNow();
+    expect((await readJson(await server.api(`/api/people?anonymousId=a-forger`))).personId).not.toBe(personId);
   });
 
   it('keeps working after a key rotation: new data under the new key, old data still readable', async () => {
