@@ -64,8 +64,8 @@ export interface AudienceOptions {
   readonly personAllowed?: (personColumn: Sql) => Sql;
   /** What the funnel of a funnel audience counts (consent for analytics), as its own report does. */
   readonly funnel?: FunnelOptions;
-  /** A person's traits, personal values in the clear (`personTraitsReader`); needed for `includePii`. */
-  readonly traitsOf?: (personId: string) => Promise<Readonly<Record<string, unknown>> | null>;
+  /** People's traits, personal values in the clear (`personTraitsReader`); needed for `includePii`. */
+  readonly traitsOf?: (personIds: readonly string[]) => Promise<ReadonlyMap<string, Readonly<Record<string, unknown>>>>;
   readonly now?: number;
 }
 
@@ -82,31 +82,22 @@ async function funnelDroppers(store: Store, definition: FunnelDefinition, step: 
 }
 
 /**
- * A person's traits as the identity graph shows them, with sealed personal values opened (the
- * reading path of profiles): what `AudienceOptions.traitsOf` expects.
+ * People's traits as the identity graph keeps them, read in one query, with sealed personal values
+ * opened (the reading path of profiles): what `AudienceOptions.traitsOf` expects.
  */
 export function personTraitsReader(identity: IdentityService, open: Opener = cannotOpen): NonNullable<AudienceOptions['traitsOf']> {
-  return async (personId) => {
-    const view = await identity.getPerson(personId);
-    return view === null ? null : revealDocument(view.traits, 'traits', open, 'clear');
+  return async (personIds) => {
+    const traits = await identity.getTraits(personIds);
+    return new Map([...traits].map(([id, t]) => [id, revealDocument(t, 'traits', open, 'clear')]));
   };
 }
 
 const contact = (value: unknown): string | null => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
 
-/** E-mail and phone of each person, a few lookups at a time; people the graph does not know (`anon:`, `user:`) have none. */
+/** E-mail and phone of each person; people the graph does not know (`anon:`, `user:`) have none. */
 async function contactsOf(people: readonly string[], traitsOf: NonNullable<AudienceOptions['traitsOf']>): Promise<Map<string, { email: string | null; phone: string | null }>> {
-  const out = new Map<string, { email: string | null; phone: string | null }>();
-  const known = people.filter((id) => !id.startsWith('anon:') && !id.startsWith('user:'));
-  for (let i = 0; i < known.length; i += 8) {
-    await Promise.all(
-      known.slice(i, i + 8).map(async (id) => {
-        const traits = await traitsOf(id);
-        out.set(id, { email: contact(traits?.email), phone: contact(traits?.phone) });
-      }),
-    );
-  }
-  return out;
+  const traits = await traitsOf(people.filter((id) => !id.startsWith('anon:') && !id.startsWith('user:')));
+  return new Map([...traits].map(([id, t]) => [id, { email: contact(t.email), phone: contact(t.phone) }]));
 }
 
 /**

@@ -227,6 +227,13 @@ export class IdentityService {
     return null;
   }
 
+  /** The stored traits of current people, in one query (ids the graph does not know are left out). */
+  async getTraits(personIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    if (personIds.length === 0) return new Map();
+    const rows = await this.store.query<PeopleRow>(selectPeopleSql(this.store.dialect, personIds));
+    return new Map(rows.map((r) => [r.person_id, parseObject(r.traits) ?? {}]));
+  }
+
   /** Merges, newest first; with a person, the merges that made it (transitively) and the one that took it away. */
   async listMerges(params: { personId?: string; limit?: number } = {}): Promise<MergeView[]> {
     const rows = await this.store.query<MergeRow>(listMergesSql(this.store.dialect, { personId: params.personId, limit: params.limit ?? 100 }));
