@@ -13,11 +13,11 @@ export interface SealingSpec {
   readonly phoneCountryCode?: string;
 }
 
-let last: { spec: SealingSpec; keyId: string; sealer: Sealer } | null = null;
+let last: { spec: SealingSpec; sealer: Sealer } | null = null;
 
 /** The sealer of a spec; one is kept per thread while the key stays the same. */
 export function sealerOf(spec: SealingSpec): Sealer {
-  if (last && (last.spec === spec || (last.keyId === spec.key.id && last.spec.secret === spec.secret && sameFields(last.spec, spec)))) return last.sealer;
+  if (last && (last.spec === spec || (last.spec.key.id === spec.key.id && last.spec.secret === spec.secret && sameFields(last.spec, spec)))) return last.sealer;
   const hash = createIdentifierHasher(spec.secret);
   const sealer = createSealer({
     key: spec.key,
@@ -28,7 +28,7 @@ export function sealerOf(spec: SealingSpec): Sealer {
       return normalized === null ? null : hash(kind, normalized);
     },
   });
-  last = { spec, keyId: spec.key.id, sealer };
+  last = { spec, sealer };
   return sealer;
 }
 

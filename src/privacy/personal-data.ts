@@ -70,8 +70,6 @@ export interface Sealer {
   seal(section: Section, doc: Record<string, unknown> | undefined): Record<string, unknown> | undefined;
   /** A whole text sealed as one value (a request body that could not be read as messages). */
   sealText(text: string): Sealed;
-  /** The id of the key new values are sealed with. */
-  readonly keyId: string;
 }
 
 type Dict = Record<string, unknown>;
@@ -121,7 +119,6 @@ export function createSealer(options: SealerOptions): Sealer {
     return out;
   };
   return {
-    keyId: options.key.id,
     seal: (section, doc) => (doc === undefined ? undefined : walk(section, doc, 0)),
     sealText: (text) => sealValue('', text),
   };
