@@ -12,7 +12,7 @@ import { audienceSql, type AudienceSqlRow } from './audience.sql.ts';
 import { listDroppedPeople, resolveFunnelDefinition, type FunnelOptions } from './funnels-service.ts';
 import type { FunnelDefinition } from './funnels-definition.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { cannotOpen, revealDocument, type Opener } from '../privacy/personal-data.ts';
+import { cannotOpen, revealDocument, type Opener } from '../privacy/index.ts';
 
 /**
  * A KPI breakdown for export: the KPI document of the request (people outside `options.scope`

@@ -1,4 +1,4 @@
-import { isPersonalField } from '../privacy/personal-data.ts';
+import { isPersonalField } from '../privacy/index.ts';
 import { z } from 'zod';
 import { KPI_METRICS, type KpiMetric } from './kpis-metrics.ts';
 import type { KpiDimension } from './kpis.sql.ts';

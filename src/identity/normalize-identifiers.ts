@@ -2,7 +2,7 @@
  * Identifiers of a person and how raw values become them. Pure: the keyed hash that protects
  * e-mail addresses and phone numbers is passed in by the caller (see `createIdentifierHasher`).
  */
-import { sealedIdentityHash } from '../privacy/personal-data.ts';
+import { sealedIdentityHash } from '../privacy/index.ts';
 
 export const IDENTIFIER_KINDS = ['user_id', 'external_id', 'anonymous_id', 'email', 'phone'] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];

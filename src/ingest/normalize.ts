@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Sealer } from '../privacy/personal-data.ts';
+import type { Sealer } from '../privacy/index.ts';
 import type { AppendRow } from '../store/index.ts';
 import { truncateIp } from './ip.ts';
 import type { SegmentMessage } from './schema.ts';

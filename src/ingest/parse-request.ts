@@ -1,7 +1,7 @@
 import { TributaryError } from '../errors/index.ts';
 import type { AppendRow } from '../store/index.ts';
 import { decodeBody, bodyLimitFor } from './body.ts';
-import { sealPayload, type Sealer } from '../privacy/personal-data.ts';
+import { sealPayload, type Sealer } from '../privacy/index.ts';
 import { normalizeMessage } from './normalize.ts';
 import { sealerOf, type SealingSpec } from './pii.ts';
 import { payloadText } from './quarantine.ts';

@@ -1,6 +1,5 @@
 import { createIdentifierHasher, normalizeEmail, normalizePhone } from '../identity/index.ts';
-import { createSealer, type Sealer } from '../privacy/personal-data.ts';
-import type { DataKey } from '../privacy/pii-crypto.ts';
+import { createSealer, type DataKey, type Sealer } from '../privacy/index.ts';
 
 /**
  * What ingestion needs to seal personal data: plain data, so it crosses to parse and import

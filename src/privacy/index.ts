@@ -8,6 +8,23 @@ export { MIN_PASSWORD_LENGTH } from './passwords.ts';
 export { loadOrCreateSecret, SECRET_FILE } from './secret.ts';
 export { hashCredential, generateSecret, credentialHint, WRITE_KEY_PREFIX, ADMIN_TOKEN_PREFIX } from './credentials.ts';
 export { maskValue } from './mask.ts';
-export { isPersonalField, revealDocument, type Section } from './personal-data.ts';
+export {
+  isPersonalField,
+  isSealed,
+  sealedIdentityHash,
+  createSealer,
+  sealPayload,
+  revealDocument,
+  revealPayload,
+  mayHoldSealed,
+  cannotOpen,
+  UNREADABLE,
+  type Sealed,
+  type Sealer,
+  type Section,
+  type Opener,
+} from './personal-data.ts';
+export { PiiKeyring, type PiiKeyInfo } from './pii-keys.ts';
+export type { DataKey } from './pii-crypto.ts';
 export { PURPOSES, DEFAULT_CONSENT_POLICY, consentPolicyOf, CONSENT_EVENTS, consentOfMessage, mergePreferences, samePreferences, decidePurpose, type Purpose, type Preferences, type ConsentPolicy, type DecisionBasis } from './consent.ts';
 export { applyRetention } from './retention-service.ts';

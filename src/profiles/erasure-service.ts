@@ -1,8 +1,7 @@
-import { cannotOpen, revealDocument, type Opener, type Section } from '../privacy/personal-data.ts';
 import { TributaryError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import { suppressionKey, type IdentifierHash, type IdentifierKind } from '../identity/index.ts';
-import type { Actor, AuditLog } from '../privacy/index.ts';
+import { cannotOpen, revealDocument, type Actor, type AuditLog, type Opener, type Section } from '../privacy/index.ts';
 import {
   erasureStatements,
   insertSuppressionSql,

@@ -1,7 +1,7 @@
 import { TributaryError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import type { IdentityService, PersonQuery } from '../identity/index.ts';
-import { cannotOpen, revealDocument, type Opener, type Section } from '../privacy/personal-data.ts';
+import { cannotOpen, revealDocument, type Opener, type Section } from '../privacy/index.ts';
 import { personSummarySql, personTimelineSql, personTouchesSql, type PersonIds } from './profile.sql.ts';
 
 export interface TimelineEvent {

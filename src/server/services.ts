@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import type { Store } from '../store/index.ts';
-import { AccessAdmin, AccessService, consentPolicyOf, hashCredential, UserService, type ConsentPolicy } from '../privacy/index.ts';
+import { AccessAdmin, AccessService, consentPolicyOf, hashCredential, PiiKeyring, UserService, type ConsentPolicy } from '../privacy/index.ts';
 import { IngestService, sealerOf, type SealingSpec, type SuppressionSettings } from '../ingest/index.ts';
-import { PiiKeyring } from '../privacy/pii-keys.ts';
 import { IdentityService, createIdentifierHasher } from '../identity/index.ts';
 import { DEFAULT_DERIVE_OPTIONS, DeriveService } from '../channels/index.ts';
 import { Processing } from './processing.ts';

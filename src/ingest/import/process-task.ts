@@ -7,7 +7,7 @@ import { payloadText, quarantineRow } from '../quarantine.ts';
 import { LIMITS, type MessageType } from '../schema.ts';
 import { validateMessage } from '../validate.ts';
 import { rowSuppressor } from '../suppression.ts';
-import { sealPayload, type Sealer } from '../../privacy/personal-data.ts';
+import { sealPayload, type Sealer } from '../../privacy/index.ts';
 import { sealerOf } from '../pii.ts';
 import type { ImportTask, LineReject, TaskContext, TaskResult } from './types.ts';
 

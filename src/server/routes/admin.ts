@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AccessAdmin, Actor } from '../../privacy/index.ts';
-import type { PiiKeyring } from '../../privacy/pii-keys.ts';
+import type { AccessAdmin, Actor, PiiKeyring } from '../../privacy/index.ts';
 import { parseQuery } from '../validation.ts';
 import { TributaryError } from '../../errors/index.ts';
 

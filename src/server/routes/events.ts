@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type { Store } from '../../store/index.ts';
 import { listEvents, listQuarantine } from '../../ingest/index.ts';
 import { parseQuery } from '../validation.ts';
-import { can } from '../../privacy/index.ts';
-import { cannotOpen, mayHoldSealed, revealDocument, revealPayload, type Opener, type Section } from '../../privacy/personal-data.ts';
+import { can, cannotOpen, mayHoldSealed, revealDocument, revealPayload, type Opener, type Section } from '../../privacy/index.ts';
 
 const eventsQuery = z.object({
   type: z.string().optional(),

@@ -1,4 +1,3 @@
-import type { Opener } from '../../privacy/personal-data.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TributaryError } from '../../errors/index.ts';
@@ -7,7 +6,7 @@ import type { IdentityService } from '../../identity/index.ts';
 import { consentReport, findPersonId, getProfile, personConsent, type ErasureService } from '../../profiles/index.ts';
 import { actorOf } from './admin.ts';
 import { parseQuery } from '../validation.ts';
-import { can, type ConsentPolicy } from '../../privacy/index.ts';
+import { can, type ConsentPolicy, type Opener } from '../../privacy/index.ts';
 
 const lookupQuery = z
   .object({ userId: z.string().min(1).optional(), anonymousId: z.string().min(1).optional(), email: z.string().min(1).optional(), phone: z.string().min(1).optional() })
