@@ -219,7 +219,7 @@ try {
     INSERT INTO touches
     SELECT 't' || p || '-' || k, 'user:u' || p, NULL, 'u' || p,
       TIMESTAMP '2025-01-01' + to_seconds((p * 7919 % 150) * 86400 + k * 36000 + (hash(p, k) % 3600)),
-      'session', NULL, ['${channels.join("','")}'][1 + (hash(p * 31 + k) % 12)::INT], 'src', 'med', NULL
+      'session', NULL, ['${channels.join("','")}'][1 + (hash(p * 31 + k) % 12)::INT], 'src', 'med', NULL, hash('u' || p, NULL::VARCHAR)
     FROM range(${touchPeople}) r(p), range(1, 10) s(k)
     WHERE k <= 1 + hash(p) % 9
     ORDER BY p, k`),

@@ -61,13 +61,14 @@ await store.exec(raw(`
   INSERT INTO sessions
   SELECT 'e' || p || '-' || j || '-0', anon, anon, CASE WHEN signed_in AND j >= 1 THEN 'u' || p END, start, start + to_seconds((hits - 1) * 60), hits, 'k',
     channel, 'src' || (hash(p, j) % 5), 'med', 'camp' || (hash(p, j) % 4), NULL, NULL,
-    ['desktop', 'mobile', 'tablet'][1 + (hash(p, j, 1) % 3)::INT], ['US', 'DE', 'FR', 'GB'][1 + (hash(p, j, 2) % 4)::INT]
+    ['desktop', 'mobile', 'tablet'][1 + (hash(p, j, 1) % 3)::INT], ['US', 'DE', 'FR', 'GB'][1 + (hash(p, j, 2) % 4)::INT],
+    hash(CASE WHEN signed_in AND j >= 1 THEN 'u' || p END, anon)
   FROM gen_sessions ORDER BY anon, start`));
 await store.exec(raw(`
   INSERT INTO touches SELECT * FROM (
-    SELECT session_id, visitor_key, anonymous_id, user_id, started_at, 'session', NULL, channel, source, medium, campaign FROM sessions
+    SELECT session_id, visitor_key, anonymous_id, user_id, started_at, 'session', NULL, channel, source, medium, campaign, vk FROM sessions
     UNION ALL
-    SELECT session_id || '-imp', visitor_key, anonymous_id, user_id, started_at - INTERVAL 2 HOUR, 'event', 'Ad Impression', 'Display', 'gdn', 'display', 'retarget'
+    SELECT session_id || '-imp', visitor_key, anonymous_id, user_id, started_at - INTERVAL 2 HOUR, 'event', 'Ad Impression', 'Display', 'gdn', 'display', 'retarget', vk
     FROM sessions WHERE hash(session_id) % 5 = 0
   ) ORDER BY visitor_key, started_at`));
 const signedIn = `FROM range(${PEOPLE}) t(p) WHERE hash(p * 7) % 2 = 0 AND hash(p * 3) % 4 >= 1`;

@@ -67,3 +67,8 @@ export function mapNewPairsSql(dialect: Dialect): Sql {
 export function withPersonSql(relation: Sql): Sql {
   return sql`(SELECT r.*, p.pk FROM ${relation} r JOIN ${T.people} p ON p.vk = hash(r.user_id, r.anonymous_id))`;
 }
+
+/** The same for sessions and touches, which carry their pair key `vk` (no id strings read). */
+export function withPairPersonSql(relation: Sql): Sql {
+  return sql`(SELECT r.*, p.pk FROM ${relation} r JOIN ${T.people} p ON p.vk = r.vk)`;
+}

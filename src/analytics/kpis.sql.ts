@@ -1,6 +1,6 @@
 import { empty, ident, join, raw, sql, type Dialect, type Sql } from '../store/index.ts';
 import { ACTIVITY_TABLES } from './kpis-activity.sql.ts';
-import { withPersonSql } from './kpis-people-map.sql.ts';
+import { withPairPersonSql, withPersonSql } from './kpis-people-map.sql.ts';
 import { pairInScope, personInScope, scopeCtes, type PersonScope } from './kpis-scope.sql.ts';
 import type { Granularity } from './kpis-time.ts';
 
@@ -90,7 +90,7 @@ function andPerson(q: KpiSqlQuery, pk: string): Sql {
 
 /** The same on the visitor pair of a sessions or touches row (no person mapping needed). */
 function andPair(q: KpiSqlQuery, alias: 's' | 't'): Sql {
-  return q.scope ? sql` AND ${pairInScope(q.scope, raw(`hash(${alias}.user_id, ${alias}.anonymous_id)`))}` : empty;
+  return q.scope ? sql` AND ${pairInScope(q.scope, raw(`${alias}.vk`))}` : empty;
 }
 
 /** `cur` and `period` (NULL outside the current range) of a timestamp column. */
@@ -146,7 +146,7 @@ function ctes(dialect: Dialect, q: KpiSqlQuery): Sql[] {
   }
   if (isLabelDimension(d) && q.families.has('people')) {
     // What people are credited to: the range's touches (sessions for device / country).
-    parts.push(sql`k_labels AS MATERIALIZED (SELECT pk, label_at, label_id, key FROM ${withPersonSql(labelRows(d!, from, to))})`);
+    parts.push(sql`k_labels AS MATERIALIZED (SELECT pk, label_at, label_id, key FROM ${withPairPersonSql(labelRows(d!, from, to))})`);
   }
   if (q.families.has('conversions')) {
     const conversions = sql`(SELECT user_id, anonymous_id, timestamp, message_id, revenue, properties FROM ${ident(ACTIVITY_TABLES.conversions)}
@@ -163,7 +163,7 @@ function ctes(dialect: Dialect, q: KpiSqlQuery): Sql[] {
       const lookbackFrom = new Date(q.from - Math.round(q.lookbackDays * 86_400_000));
       parts.push(sql`k_convpairs AS MATERIALIZED (SELECT vk, pk FROM ${ident(ACTIVITY_TABLES.people)} WHERE pk IN (SELECT pk FROM k_conv WHERE cur))`);
       parts.push(sql`k_convlabels AS (
-        SELECT p.pk, l.label_at, l.key FROM ${labelRows(d!, lookbackFrom, to)} l JOIN k_convpairs p ON p.vk = hash(l.user_id, l.anonymous_id))`);
+        SELECT p.pk, l.label_at, l.key FROM ${labelRows(d!, lookbackFrom, to)} l JOIN k_convpairs p ON p.vk = l.vk)`);
     }
   }
   return parts;
@@ -172,9 +172,9 @@ function ctes(dialect: Dialect, q: KpiSqlQuery): Sql[] {
 /** Touches (sessions for device / country) in [from, to) with their key. */
 function labelRows(d: KpiDimension, from: Date, to: Date): Sql {
   return isSessionDimension(d)
-    ? sql`(SELECT user_id, anonymous_id, started_at AS label_at, session_id AS label_id, ${attributeKey(d.kind, 's')!} AS key
+    ? sql`(SELECT vk, started_at AS label_at, session_id AS label_id, ${attributeKey(d.kind, 's')!} AS key
         FROM sessions s WHERE started_at >= ${from} AND started_at < ${to})`
-    : sql`(SELECT user_id, anonymous_id, occurred_at AS label_at, touch_id AS label_id, ${attributeKey(d.kind, 't')!} AS key
+    : sql`(SELECT vk, occurred_at AS label_at, touch_id AS label_id, ${attributeKey(d.kind, 't')!} AS key
         FROM touches t WHERE occurred_at >= ${from} AND occurred_at < ${to})`;
 }
 
@@ -211,10 +211,10 @@ function trafficSelects(dialect: Dialect, q: KpiSqlQuery): Sql[] {
   const to = new Date(q.to);
   if (d?.kind === 'trait') {
     const person = (rel: Sql, at: string): Sql =>
-      sql`(SELECT ${bucket(q, at)}, coalesce(t.key, ${NO_KEY}) AS key FROM ${withPersonSql(rel)} AS x LEFT JOIN k_traits t ON t.pk = x.pk WHERE TRUE${andPerson(q, 'x.pk')})`;
+      sql`(SELECT ${bucket(q, at)}, coalesce(t.key, ${NO_KEY}) AS key FROM ${withPairPersonSql(rel)} AS x LEFT JOIN k_traits t ON t.pk = x.pk WHERE TRUE${andPerson(q, 'x.pk')})`;
     return [
-      grouped(person(sql`(SELECT user_id, anonymous_id, started_at FROM sessions WHERE started_at >= ${from} AND started_at < ${to})`, 'x.started_at'), raw('count(*)::DOUBLE AS sessions'), true),
-      grouped(person(sql`(SELECT user_id, anonymous_id, occurred_at FROM touches WHERE occurred_at >= ${from} AND occurred_at < ${to})`, 'x.occurred_at'), raw('count(*)::DOUBLE AS touches'), true),
+      grouped(person(sql`(SELECT vk, started_at FROM sessions WHERE started_at >= ${from} AND started_at < ${to})`, 'x.started_at'), raw('count(*)::DOUBLE AS sessions'), true),
+      grouped(person(sql`(SELECT vk, occurred_at FROM touches WHERE occurred_at >= ${from} AND occurred_at < ${to})`, 'x.occurred_at'), raw('count(*)::DOUBLE AS touches'), true),
     ];
   }
   const sKey = d === null ? raw('NULL::VARCHAR') : attributeKey(d.kind, 's')!;

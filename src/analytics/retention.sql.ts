@@ -1,6 +1,6 @@
 import { ident, join, raw, sql, type Dialect, type Sql } from '../store/index.ts';
 import { ACTIVITY_TABLES } from './kpis-activity.sql.ts';
-import { withPersonSql } from './kpis-people-map.sql.ts';
+import { withPairPersonSql, withPersonSql } from './kpis-people-map.sql.ts';
 import { personInScope, scopeCtes, type PersonScope } from './kpis-scope.sql.ts';
 
 /**
@@ -66,10 +66,10 @@ export function retentionSql(dialect: Dialect, q: RetentionSqlQuery): Sql {
       ? sql`SELECT pk, ts AS anchor_at FROM r_conv WHERE n = 1`
       : sql`SELECT p.pk, min(v.first_at) AS anchor_at FROM ${ident(ACTIVITY_TABLES.visitors)} v JOIN ${people} p ON p.vk = v.vk GROUP BY p.pk`;
   if (q.by !== null) {
-    const touches = sql`(SELECT user_id, anonymous_id, occurred_at, touch_id, ${acquisitionKey(q.by)} AS key FROM touches t WHERE occurred_at < ${to})`;
+    const touches = sql`(SELECT vk, occurred_at, touch_id, ${acquisitionKey(q.by)} AS key FROM touches t WHERE occurred_at < ${to})`;
     parts.push(sql`r_acq AS MATERIALIZED (
       SELECT t.pk, arg_min(t.key, struct_pack(at_ := t.occurred_at, id_ := t.touch_id)) AS key
-      FROM ${withPersonSql(touches)} AS t GROUP BY 1)`);
+      FROM ${withPairPersonSql(touches)} AS t GROUP BY 1)`);
   }
   const key = q.by === null ? raw('NULL::VARCHAR') : raw(`coalesce(a.key, '(none)')`);
   const acquired = q.by === null ? raw('') : raw('LEFT JOIN r_acq a ON a.pk = m.pk');

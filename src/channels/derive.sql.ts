@@ -139,7 +139,7 @@ export function insertSessionsSql(dialect: Dialect, timeoutMinutes: number): Sql
       FROM numbered GROUP BY visitor_key, session_no
     )
     SELECT g.session_id, g.visitor_key, g.anonymous_id, g.user_id, g.started_at, g.ended_at, g.hits, g.traffic_key,
-      t.channel, t.source, t.medium, t.campaign, g.landing_url, g.referrer, g.device, g.country
+      t.channel, t.source, t.medium, t.campaign, g.landing_url, g.referrer, g.device, g.country, hash(g.user_id, g.anonymous_id)
     FROM grouped g JOIN traffic_channels t USING (traffic_key)`;
 }
 
@@ -147,10 +147,10 @@ export function insertSessionsSql(dialect: Dialect, timeoutMinutes: number): Sql
 export function insertTouchesSql(dialect: Dialect): Sql {
   return sql`
     INSERT INTO touches
-    SELECT s.session_id, s.visitor_key, s.anonymous_id, s.user_id, s.started_at, 'session', NULL, s.channel, s.source, s.medium, s.campaign
+    SELECT s.session_id, s.visitor_key, s.anonymous_id, s.user_id, s.started_at, 'session', NULL, s.channel, s.source, s.medium, s.campaign, s.vk
     FROM sessions s WHERE s.visitor_key IN (SELECT visitor_key FROM derive_affected)
     UNION ALL
-    SELECT h.message_id, h.visitor_key, h.anonymous_id, h.user_id, h.ts, 'event', h.event, t.channel, t.source, t.medium, t.campaign
+    SELECT h.message_id, h.visitor_key, h.anonymous_id, h.user_id, h.ts, 'event', h.event, t.channel, t.source, t.medium, t.campaign, hash(h.user_id, h.anonymous_id)
     FROM (${trafficHitsSql(dialect, AFFECTED)}) h JOIN traffic_channels t USING (traffic_key)
     WHERE h.type = 'track'`;
 }

@@ -18,7 +18,7 @@ const HOUR = 3_600_000;
 function touchRows(p: number, steps: ReadonlyArray<{ ms: number; channel: string }>): string {
   const quote = (v: string) => `'${v.replaceAll("'", "''")}'`;
   return steps
-    .map((s, k) => `('t${p}-${k}', 'user:u${p}', NULL, 'u${p}', TIMESTAMP '2025-01-01' + INTERVAL ${s.ms} MILLISECOND, 'session', NULL, ${quote(s.channel)}, 'src', 'med', NULL)`)
+    .map((s, k) => `('t${p}-${k}', 'user:u${p}', NULL, 'u${p}', TIMESTAMP '2025-01-01' + INTERVAL ${s.ms} MILLISECOND, 'session', NULL, ${quote(s.channel)}, 'src', 'med', NULL, hash('u${p}', NULL::VARCHAR))`)
     .join(', ');
 }
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
   await store.exec(
     raw(`INSERT INTO touches
       SELECT 't' || p || '-' || k, 'user:u' || p, NULL, 'u' || p, TIMESTAMP '2025-01-01' + to_hours(p % 500 + k), 'session', NULL,
-        'Email', 'src', 'med', 'c' || lpad(((p + k) % ${CAMPAIGNS})::VARCHAR, 5, '0')
+        'Email', 'src', 'med', 'c' || lpad(((p + k) % ${CAMPAIGNS})::VARCHAR, 5, '0'), hash('u' || p, NULL::VARCHAR)
       FROM range(${CAMPAIGNS}) r(p), range(2) s(k)`),
   );
   await store.exec(

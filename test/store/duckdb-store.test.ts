@@ -45,6 +45,23 @@ describe('migrations', () => {
     expect(await store.query(sql`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'half'`)).toEqual([{ n: 0 }]);
     await store.close();
   });
+
+  it('gives the sessions and touches of an older store their pair keys', async () => {
+    const store = await DuckDbStore.open({ path: ':memory:' });
+    // The store as it was before migration 13, holding a session and its touches.
+    await store.exec(raw('ALTER TABLE sessions DROP COLUMN vk'));
+    await store.exec(raw('ALTER TABLE touches DROP COLUMN vk'));
+    await store.exec(raw('DELETE FROM schema_migrations WHERE version = 13'));
+    await store.exec(raw(`INSERT INTO sessions VALUES ('s1', 'a1', 'a1', 'u1', TIMESTAMP '2025-01-01', TIMESTAMP '2025-01-01', 1, 'k', 'Email', 'news', 'email', NULL, NULL, NULL, NULL, NULL)`));
+    await store.exec(raw(`INSERT INTO touches VALUES ('s1', 'a1', 'a1', 'u1', TIMESTAMP '2025-01-01', 'session', NULL, 'Email', 'news', 'email', NULL),
+      ('m2', 'user:u2', NULL, 'u2', TIMESTAMP '2025-01-02', 'event', 'Ad Click', 'Display', 'gdn', 'display', NULL)`));
+    expect(await store.migrate(DUCKDB_MIGRATIONS)).toBe(1);
+    // The same keys the analytics rollups compute for the pairs of events.
+    const keys = await store.query<{ id: string; same: boolean }>(raw(`SELECT touch_id AS id, vk = hash(user_id, anonymous_id) AND vk IS NOT NULL AS same FROM touches
+      UNION ALL SELECT session_id || '/session', vk = hash('u1', 'a1') FROM sessions ORDER BY 1`));
+    expect(keys).toEqual([{ id: 'm2', same: true }, { id: 's1', same: true }, { id: 's1/session', same: true }]);
+    await store.close();
+  });
 });
 
 describe('the sql tag', () => {

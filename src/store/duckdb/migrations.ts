@@ -10,6 +10,7 @@ import { migration009 } from './migrations/009-consent.ts';
 import { migration010 } from './migrations/010-event-catalog.ts';
 import { migration011 } from './migrations/011-pii-keys.ts';
 import { migration012 } from './migrations/012-conversion-events.ts';
+import { migration013 } from './migrations/013-pair-keys.ts';
 
 /**
  * Versioned schema for the DuckDB engine. Never edit a released migration: add a new one.
@@ -24,4 +25,4 @@ export interface Migration {
 }
 
 /** Every migration in version order; each capability adds its own file under migrations/. */
-export const DUCKDB_MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012];
+export const DUCKDB_MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013];
