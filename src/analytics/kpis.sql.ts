@@ -115,6 +115,14 @@ function grouped(source: Sql, measures: Sql, keyed: boolean): Sql {
     ) WHERE cur OR scope = 'prev'`;
 }
 
+/**
+ * `grouped` for a plain row count: the rows are first counted per (cur, period, key), so that the
+ * grouping sets add up a few hundred counts instead of grouping every row three times.
+ */
+function groupedCount(source: Sql, name: string, keyed: boolean): Sql {
+  return grouped(sql`(SELECT cur, period, key, count(*) AS n FROM ${source} GROUP BY ALL)`, raw(`sum(n)::DOUBLE AS ${name}`), keyed);
+}
+
 /** The CTEs: each named part once, materialised when read by several selects. */
 function ctes(dialect: Dialect, q: KpiSqlQuery): Sql[] {
   const parts: Sql[] = [];
@@ -213,8 +221,8 @@ function trafficSelects(dialect: Dialect, q: KpiSqlQuery): Sql[] {
     const person = (rel: Sql, at: string): Sql =>
       sql`(SELECT ${bucket(q, at)}, coalesce(t.key, ${NO_KEY}) AS key FROM ${withPairPersonSql(rel)} AS x LEFT JOIN k_traits t ON t.pk = x.pk WHERE TRUE${andPerson(q, 'x.pk')})`;
     return [
-      grouped(person(sql`(SELECT vk, started_at FROM sessions WHERE started_at >= ${from} AND started_at < ${to})`, 'x.started_at'), raw('count(*)::DOUBLE AS sessions'), true),
-      grouped(person(sql`(SELECT vk, occurred_at FROM touches WHERE occurred_at >= ${from} AND occurred_at < ${to})`, 'x.occurred_at'), raw('count(*)::DOUBLE AS touches'), true),
+      groupedCount(person(sql`(SELECT vk, started_at FROM sessions WHERE started_at >= ${from} AND started_at < ${to})`, 'x.started_at'), 'sessions', true),
+      groupedCount(person(sql`(SELECT vk, occurred_at FROM touches WHERE occurred_at >= ${from} AND occurred_at < ${to})`, 'x.occurred_at'), 'touches', true),
     ];
   }
   const sKey = d === null ? raw('NULL::VARCHAR') : attributeKey(d.kind, 's')!;
@@ -231,7 +239,7 @@ function trafficSelects(dialect: Dialect, q: KpiSqlQuery): Sql[] {
     const tKey = d === null ? raw('NULL::VARCHAR') : attributeKey(d.kind, 't')!;
     touches = sql`(SELECT ${bucket(q, 't.occurred_at')}, ${tKey} AS key FROM touches t WHERE t.occurred_at >= ${from} AND t.occurred_at < ${to}${andPair(q, 't')})`;
   }
-  return [grouped(sessions, raw('count(*)::DOUBLE AS sessions'), d !== null), grouped(touches, raw('count(*)::DOUBLE AS touches'), d !== null)];
+  return [groupedCount(sessions, 'sessions', d !== null), groupedCount(touches, 'touches', d !== null)];
 }
 
 function conversionSelects(q: KpiSqlQuery): Sql[] {
