@@ -1,6 +1,16 @@
 import type { z } from 'zod';
-import { LIMITS, MESSAGE_TYPES, messageSchema, type MessageType, type SegmentMessage } from './schema.ts';
+import {
+  DEPTH_LIMITED_FIELDS,
+  exceedsDepth,
+  isBlankId,
+  LIMITS,
+  MESSAGE_TYPES,
+  messageSchema,
+  type MessageType,
+  type SegmentMessage,
+} from './schema.ts';
 import { ok, reject, type Result } from './result.ts';
+import { isCertainlyValid } from './validate-fast.ts';
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
@@ -29,23 +39,22 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
   return `${where}: ${issue.message}`;
 }
 
-/** Depth of nested objects/arrays, stopping as soon as `limit` is passed. */
-function exceedsDepth(value: unknown, limit: number): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (limit <= 0) return true;
-  if (Array.isArray(value)) {
-    for (const child of value) if (exceedsDepth(child, limit - 1)) return true;
-    return false;
-  }
-  for (const key in value) if (exceedsDepth((value as Record<string, unknown>)[key], limit - 1)) return true;
-  return false;
-}
-
 /**
  * Checks one message against the Segment spec. `impliedType` is the type a single-message
- * endpoint (`/v1/track`) implies when the body has none.
+ * endpoint (`/v1/track`) implies when the body has none. A message that the hand-written check
+ * (validate-fast.ts) finds certainly valid is answered as it is, without the schema's copy;
+ * nothing downstream mutates an accepted message, so the copy bought nothing.
  */
 export function validateMessage(input: unknown, impliedType?: MessageType): Result<SegmentMessage> {
+  return check(input, impliedType, true);
+}
+
+/** validateMessage with every message through the schema: the reference the fast path is tested against. */
+export function validateMessageWithSchema(input: unknown, impliedType?: MessageType): Result<SegmentMessage> {
+  return check(input, impliedType, false);
+}
+
+function check(input: unknown, impliedType: MessageType | undefined, fast: boolean): Result<SegmentMessage> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return reject(`message: must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`);
   }
@@ -61,20 +70,21 @@ export function validateMessage(input: unknown, impliedType?: MessageType): Resu
   } else if (!(MESSAGE_TYPES as readonly unknown[]).includes(raw.type)) {
     return reject(`type: unknown message type ${JSON.stringify(raw.type)} (expected one of ${MESSAGE_TYPES.join(', ')})`);
   }
+  if (fast && isCertainlyValid(candidate)) return ok(candidate as SegmentMessage);
+  return checkWithSchema(candidate);
+}
+
+function checkWithSchema(candidate: Record<string, unknown>): Result<SegmentMessage> {
   const parsed = messageSchema.safeParse(candidate);
   if (!parsed.success) return reject(parsed.error.issues.slice(0, 3).map((issue) => formatIssue(issue, candidate)).join('; '));
   const message = parsed.data;
-  if (message.type !== 'alias' && isBlank(message.userId) && isBlank(message.anonymousId)) {
+  if (message.type !== 'alias' && isBlankId(message.userId) && isBlankId(message.anonymousId)) {
     return reject('userId or anonymousId: one of them is required');
   }
-  for (const field of ['properties', 'traits', 'context', 'integrations'] as const) {
+  for (const field of DEPTH_LIMITED_FIELDS) {
     if (exceedsDepth(message[field], LIMITS.maxDepth)) {
       return reject(`${field}: nested deeper than ${LIMITS.maxDepth} levels`);
     }
   }
   return ok(message);
-}
-
-function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || value === '';
 }
