@@ -1,6 +1,6 @@
 /**
  * Telling the two input forms apart, turning timed journeys into path aggregates, and reading
- * the store's path keys back into path aggregates.
+ * the store's path keys (the paths too long for a packed key, path-blocks.ts) into label names.
  */
 import type { AttributionInput, PathAggregate, TimedJourney } from './types.ts';
 
@@ -8,7 +8,7 @@ import type { AttributionInput, PathAggregate, TimedJourney } from './types.ts';
 export const STEP_SEPARATOR = '\u001f';
 
 /**
- * A path key (journeys.sql.ts) writes label number n as one code point: n + 1 up to U+D7FF, then
+ * A path key (path-blocks.sql.ts) writes label number n as one code point: n + 1 up to U+D7FF, then
  * n + 0x801 past the UTF-16 surrogates (U+D800–U+DFFF), then n + 0x802 past U+FEFF, which a text
  * decoder drops as a byte-order mark at the start of a string. Each entry: the first label number
  * of a range and what is added to it.
@@ -60,34 +60,4 @@ export function decodePathKey(key: string, names: readonly string[]): string[] {
     path.push(names[cp - add]);
   }
   return path;
-}
-
-/**
- * Path aggregates from path keys and their sums (rows `range`, all by default). Paths are written out as the label names
- * joined by STEP_SEPARATOR, so a label that is empty or contains the separator could write two
- * paths the same way (one nameless touch and no touch are both ''): those are then merged, as
- * path strings are, and '' is the path without touches.
- */
-export function pathAggregatesFromKeys(
-  rows: { readonly keys: readonly string[]; readonly conversions: readonly number[]; readonly value: readonly number[]; readonly nulls: readonly number[] },
-  names: readonly string[],
-  range: { readonly start: number; readonly end: number } = { start: 0, end: rows.keys.length },
-): PathAggregate[] {
-  const paths: PathAggregate[] = new Array(Math.max(0, range.end - range.start));
-  for (let i = 0; i < paths.length; i++) {
-    const r = range.start + i;
-    paths[i] = { path: decodePathKey(rows.keys[r], names), conversions: rows.conversions[r], value: rows.value[r], nulls: rows.nulls[r] };
-  }
-  if (!names.some((n) => n === '' || n.includes(STEP_SEPARATOR))) return paths;
-  const merged = new Map<string, PathAggregate>();
-  for (const p of paths) {
-    const text = p.path.join(STEP_SEPARATOR);
-    const seen = merged.get(text);
-    if (seen) {
-      seen.conversions += p.conversions;
-      seen.value += p.value;
-      seen.nulls += p.nulls;
-    } else merged.set(text, { ...p, path: text === '' ? [] : text.split(STEP_SEPARATOR) });
-  }
-  return [...merged.values()];
 }

@@ -1,6 +1,6 @@
-import { empty, raw, sql, type Dialect, type Sql } from '../store/index.ts';
+import { raw, sql, type Dialect, type Sql } from '../store/index.ts';
 import { eventsWithPersonKeySql, eventsWithPersonSql } from '../identity/index.ts';
-import { PATH_KEY_RANGES, STEP_SEPARATOR } from './input.ts';
+import { STEP_SEPARATOR } from './input.ts';
 
 /**
  * Journeys in the engine: a person's touches after their previous conversion and within the
@@ -137,17 +137,17 @@ function conversionRowsSql(q: JourneyQuery, lookbackMs: number): Sql {
  * - `journeys`: every journey as one row. A touch belongs to the journey numbered by its
  *   person's conversions strictly before it, counted from the first touch read (so a touch at
  *   the same instant as a conversion leads to that conversion). Each person's touches are
- *   grouped once (`person_touches`: the list of their step codes, first and last touch; one
- *   group per person costs about 15% less than one per journey on 10M touches), and only the
- *   lists of people with conversions (few) are split at them: journey j keeps the codes after
- *   conversion j − 1 up to conversion j (`stepBound`, exact for touch times in whole
- *   milliseconds, as event times are). A conversion with no touch is a journey without steps.
- *   No sort of the touches: 2x less CPU than numbering them with a window over 10M rows. A
+ *   grouped once (`person_touches`: the list of their step codes in time order, so its ends are
+ *   the first and last touch; one group per person costs about 15% less than one per journey on
+ *   10M touches), and only the lists of people with conversions (few) are split at them:
+ *   journey j keeps the codes after conversion j − 1 up to conversion j (`stepBound`, exact for
+ *   touch times in whole milliseconds, as event times are). A conversion with no touch is a
+ *   journey without steps. No global sort of the touches: 2x less CPU than numbering them with
+ *   a window over 10M rows. A
  *   journey is keyed by its person's 64-bit key XOR its number; like the person key, two journeys
  *   share a key with a probability of about n²·k / 2^64 (n people, k journeys each). Columns:
  *   journey_key, conversions (0 or 1), value, end_at (the conversion time, or for the trailing
- *   null journey its last touch), first_at (null for people with conversions), steps (step
- *   codes, unsorted).
+ *   null journey its last touch, to the millisecond), steps (step codes in time order).
  * - `windowed_journeys`: the journeys a report counts, one row each: those ending in [from, to)
  *   (null journeys only when `includeNulls`), with `steps` cut to the lookback window before the
  *   end and in time order — the one definition attribution and the path views (src/analytics)
@@ -179,13 +179,13 @@ export function journeyCtesSql(dialect: Dialect, q: JourneyQuery): Sql {
     ),
     person_touches AS (
       -- Grouping on a 64-bit person key is far faster than on the person id.
-      SELECT t.person_key, list(((epoch_ms(t.ts) + ${OFFSET}) << ${BITS}) | l.no) AS codes, min(t.ts) AS first_at, max(t.ts) AS last_at
+      SELECT t.person_key, ${sortedCodes(sql`list(((epoch_ms(t.ts) + ${OFFSET}) << ${BITS}) | l.no)`)} AS codes
       FROM (SELECT t.person_key, t.occurred_at AS ts, t.label_key FROM ${withPersonKey(dialect, q, touches)} AS t) t
       JOIN journey_label_keys l ON l.label_key = t.label_key
       GROUP BY 1
     ),
     person_journeys AS (
-      SELECT coalesce(p.person_key, c.person_key) AS person_key, p.codes, p.first_at, p.last_at, c.convs
+      SELECT coalesce(p.person_key, c.person_key) AS person_key, p.codes, epoch_ms(${stepMs(raw('p.codes[-1]'))}) AS last_at, c.convs
       FROM person_touches p FULL OUTER JOIN person_conversions c ON c.person_key = p.person_key
     ),
     converting_journeys AS (
@@ -198,17 +198,17 @@ export function journeyCtesSql(dialect: Dialect, q: JourneyQuery): Sql {
       )
     ),
     journeys AS (
-      SELECT person_key AS journey_key, 0 AS conversions, 0::DOUBLE AS value, last_at AS end_at, first_at, codes AS steps
+      SELECT person_key AS journey_key, 0 AS conversions, 0::DOUBLE AS value, last_at AS end_at, codes AS steps
       FROM person_journeys WHERE convs IS NULL
       UNION ALL
       SELECT xor(person_key, j::UBIGINT) AS journey_key, CASE WHEN j < n THEN 1 ELSE 0 END AS conversions,
         -- A conversion's value as it is without touches, else at least 0.
         CASE WHEN j = n THEN 0::DOUBLE WHEN len(steps) = 0 THEN convs[j + 1].v ELSE greatest(convs[j + 1].v, 0::DOUBLE) END AS value,
-        CASE WHEN j < n THEN convs[j + 1].t ELSE last_at END AS end_at, NULL AS first_at, steps
+        CASE WHEN j < n THEN convs[j + 1].t ELSE last_at END AS end_at, steps
       FROM converting_journeys WHERE j < n OR len(steps) > 0
     ),
     windowed_journeys AS (
-      SELECT journey_key, conversions, value, end_at, ${stepsInWindow(q)} AS steps
+      SELECT journey_key, conversions, value, end_at, ${stepsInWindow()} AS steps
       FROM (
         SELECT *, ${windowStartOf(q)} AS window_start FROM journeys
         WHERE ${q.from === null ? sql`TRUE` : sql`end_at >= ${new Date(q.from)}`} AND ${q.includeNulls ? sql`TRUE` : sql`conversions = 1`}
@@ -225,14 +225,32 @@ function windowStartOf(q: JourneyQuery): Sql {
   return sql`((epoch_ms(end_at) - ${raw(String(lookbackMs))} + ${OFFSET}) << ${BITS})`;
 }
 
-/** A journey's steps inside the lookback window before its end, in time order. */
-function stepsInWindow(q: JourneyQuery): Sql {
-  const lookback = raw(`INTERVAL ${Math.round(q.lookbackDays * 86_400)} SECOND`);
-  // Sorting each small list beats an ORDER BY inside the aggregate (4x on 2M touches); the
-  // filter runs before the sort, only for the journeys that start before the window, and
-  // compares with a column (a lambda that computes the bound per element is 2x slower).
-  return sql`CASE WHEN first_at >= end_at - ${lookback} THEN list_sort(steps)
-    ELSE list_sort(list_filter(coalesce(steps, []::BIGINT[]), x -> x >= window_start)) END`;
+/** Lists up to this long are checked for order before they are sorted (see `sortedCodes`). */
+const CHECKED_LIST_LENGTH = 16;
+
+/**
+ * A person's step codes in time order; splitting at conversions and cutting to the window keep
+ * the order. A list comes out of the aggregate in the order its rows were read: where derive
+ * wrote a person's touches together (one run over a backlog, as in the store bench) nearly every
+ * list is in order already (all but 31 of 1.8M), and checking a short list in one pass (codes
+ * are positive; -1 marks a list out of order) costs less than sorting it: 10% off the path
+ * aggregate of 10M touches. Where the touches came in many runs (the demo world: nine lists in
+ * ten out of order) the check of short lists costs nothing measurable; longer lists, whose check
+ * takes as many passes as their length, are sorted straight away. Sorting each list beats an
+ * ORDER BY inside the aggregate.
+ */
+function sortedCodes(codes: Sql): Sql {
+  const inOrder = sql`list_reduce(${codes}, (a, x) -> CASE WHEN a < 0 OR x < a THEN -1 ELSE x END) >= 0`;
+  return sql`CASE WHEN len(${codes}) < 2 OR (len(${codes}) <= ${raw(String(CHECKED_LIST_LENGTH))} AND ${inOrder}) THEN ${codes} ELSE list_sort(${codes}) END`;
+}
+
+/**
+ * A journey's steps (in time order) inside the lookback window before its end. The filter runs
+ * only for the journeys whose first step is before the window, and compares with a column (a
+ * lambda that computes the bound per element is 2x slower).
+ */
+function stepsInWindow(): Sql {
+  return sql`CASE WHEN steps[1] >= window_start THEN steps ELSE list_filter(steps, x -> x >= window_start) END`;
 }
 
 /**
@@ -268,7 +286,7 @@ export function pathAggregateSql(dialect: Dialect, q: JourneyQuery): Sql {
  * with Δt = conversion time − touch time, shares normalised per journey, summed over journeys for
  * conversions and value. Columns channel, conversions, value; unordered.
  */
-function timeDecayOf(halfLifeDays: number): Sql {
+export function timeDecayOf(halfLifeDays: number): Sql {
   const halfLifeMs = halfLifeDays * 86_400_000;
   return sql`
     SELECT ${labelName(raw('l'))} AS channel, conversions, value FROM (
@@ -291,47 +309,6 @@ function timeDecayOf(halfLifeDays: number): Sql {
  */
 export function timeDecaySql(dialect: Dialect, q: JourneyQuery, halfLifeDays: number): Sql {
   return sql`WITH ${journeyCtesSql(dialect, { ...q, includeNulls: false })} ${timeDecayOf(halfLifeDays)} ORDER BY channel`;
-}
-
-/**
- * A path as a string of one character per step, the code point of its label number
- * (PATH_KEY_RANGES). The engine groups, sorts and returns these short strings far faster than
- * lists or the joined names, and Node builds each path from the label names instead of
- * splitting a long string: for the 1M paths of 10M touches, half the engine time and a quarter of
- * the time in Node. In key order, paths are ordered step by step in label order.
- */
-function pathKeyOf(steps: Sql): Sql {
-  const no = sql`(x & ${LABEL_MASK})`;
-  const [low, middle, high] = PATH_KEY_RANGES;
-  const codePoint = sql`CASE WHEN ${no} < ${raw(String(middle.fromLabel))} THEN ${no} + ${raw(String(low.add))}
-    WHEN ${no} < ${raw(String(high.fromLabel))} THEN ${no} + ${raw(String(middle.add))} ELSE ${no} + ${raw(String(high.add))} END`;
-  return sql`array_to_string(list_transform(${steps}, x -> chr(CAST(${codePoint} AS INTEGER))), '')`;
-}
-
-/** The kinds of row of `pathKeyAggregateSql`, in their order (a number sorts and reads faster than a name). */
-export const PATH_ROW = { label: 0, path: 1, timeDecay: 2 } as const;
-
-/**
- * The path aggregate in keys, with the label names to read them and, given a half-life, the
- * time-decay credit, from one computation of the journeys (it is most of the cost of each).
- * Rows by `part` (PATH_ROW), then `path`:
- * - label: `path` = a label, `conversions` = its number;
- * - path: `path` = a path key (`pathKeyOf`; '' without touches), conversions, value, nulls;
- * - time decay: `path` = a label, its credited conversions and value, nulls 0.
- */
-export function pathKeyAggregateSql(dialect: Dialect, q: JourneyQuery, options: { timeDecayHalfLifeDays?: number } = {}): Sql {
-  const halfLife = options.timeDecayHalfLifeDays;
-  const timeDecay = halfLife === undefined
-    ? empty
-    : sql`UNION ALL SELECT ${raw(String(PATH_ROW.timeDecay))} AS part, channel AS path, conversions, value, 0::DOUBLE AS nulls FROM (${timeDecayOf(halfLife)})`;
-  return sql`WITH ${journeyCtesSql(dialect, q)}
-    SELECT ${raw(String(PATH_ROW.label))} AS part, label AS path, no::DOUBLE AS conversions, 0::DOUBLE AS value, 0::DOUBLE AS nulls FROM journey_labels
-    UNION ALL
-    SELECT ${raw(String(PATH_ROW.path))} AS part, key AS path, sum(conversions)::DOUBLE AS conversions, sum(value)::DOUBLE AS value, sum(1 - conversions)::DOUBLE AS nulls
-    FROM (SELECT ${pathKeyOf(raw('steps'))} AS key, conversions, value FROM windowed_journeys)
-    GROUP BY key
-    ${timeDecay}
-    ORDER BY part, path`;
 }
 
 /** Spend per label over [from, to): by channel or by campaign (source/medium has no spend). */

@@ -1,8 +1,9 @@
 import type { Store } from '../store/index.ts';
 import { getConversionDefinition, readConversionCopy, type ConversionCopy } from '../channels/index.ts';
 import { MODEL_NAMES, runAll, type ModelName, type RunAllOptions } from './run.ts';
-import { PATH_ROW, pathKeyAggregateSql, spendByLabelSql, type JourneyGranularity, type JourneyQuery } from './journeys.sql.ts';
-import { pathAggregatesFromKeys } from './input.ts';
+import { spendByLabelSql, type JourneyGranularity, type JourneyQuery } from './journeys.sql.ts';
+import { PATH_ROW, pathBlocksSql } from './path-blocks.sql.ts';
+import { pathAggregatesFromBlocks, type PathBlock } from './path-blocks.ts';
 import { toReportResult, type ReportResult } from './report.ts';
 import type { AttributionResult, PathAggregate } from './types.ts';
 
@@ -41,28 +42,25 @@ type TimeDecayRow = { channel: string; conversions: number; value: number };
 
 /**
  * The path aggregate (ordered by path, label by label) and, given a half-life, the time-decay
- * credit per label, from one statement (`pathKeyAggregateSql`).
+ * credit per label, from one statement (`pathBlocksSql`).
  */
 async function loadJourneys(store: Store, query: JourneyQuery, halfLifeDays?: number): Promise<{ paths: PathAggregate[]; timeDecay: TimeDecayRow[] }> {
   const q = await withConversionCopy(store, query);
-  const c = await store.queryColumns<{ part: number; path: string; conversions: number; value: number; nulls: number }>(
-    pathKeyAggregateSql(store.dialect, q, { timeDecayHalfLifeDays: halfLifeDays }),
+  const c = await store.queryColumns<{ part: number; path: string; n: number; conversions: number; value: number }>(
+    pathBlocksSql(store.dialect, q, { timeDecayHalfLifeDays: halfLifeDays }),
   );
   const names: string[] = [];
+  const blocks: PathBlock[] = [];
   const timeDecay: TimeDecayRow[] = [];
-  let first = -1;
-  let end = 0;
+  let bits = 1;
   for (let i = 0; i < c.part.length; i++) {
     const part = c.part[i];
-    if (part === PATH_ROW.label) names[c.conversions[i]] = c.path[i];
-    else if (part === PATH_ROW.timeDecay) timeDecay.push({ channel: c.path[i], conversions: c.conversions[i], value: c.value[i] });
-    else {
-      if (first < 0) first = i;
-      end = i + 1;
-    }
+    if (part === PATH_ROW.label) names[c.n[i]] = c.path[i];
+    else if (part === PATH_ROW.keyBits) bits = c.n[i];
+    else if (part === PATH_ROW.block) blocks.push({ start: c.n[i], text: c.path[i] });
+    else timeDecay.push({ channel: c.path[i], conversions: c.conversions[i], value: c.value[i] });
   }
-  const rows = { keys: c.path, conversions: c.conversions, value: c.value, nulls: c.nulls };
-  return { paths: pathAggregatesFromKeys(rows, names, { start: Math.max(first, 0), end }), timeDecay };
+  return { paths: pathAggregatesFromBlocks(blocks, names, bits), timeDecay };
 }
 
 /** Unique paths of the store's journeys (the engine aggregates; only paths come back), ordered by path label by label. */
