@@ -1,5 +1,5 @@
-import { ident, join, sql, type Dialect, type Sql } from '../store/index.ts';
-import { consentDecisionsSql } from '../profiles/index.ts';
+import { ident, sql, type Dialect, type Sql } from '../store/index.ts';
+import { consentDecisionsSql, consentRefusalProbeSql, onlyRefusalsExclude } from '../profiles/index.ts';
 import type { ConsentPolicy, Purpose } from '../privacy/index.ts';
 import { ACTIVITY_TABLES } from './kpis-activity.sql.ts';
 
@@ -33,10 +33,8 @@ export function consentScope(dialect: Dialect, purpose: Purpose, policy: Consent
   const people = sql`(SELECT person_id FROM ${decisions} WHERE NOT allowed)`;
   // Mapping every consent row to its person costs tens of milliseconds at scale; without region
   // defaults only a refusal refuses, and no visitor's preferences holding one rules everyone in.
-  if (Object.keys(policy.regionDefaults).length > 0) return { kind: 'except', people };
-  const refused = join(policy.categories[purpose].map((c) => sql`json_extract_string(preferences, ${`$."${c}"`}) = 'false'`), ' OR ');
-  const table = ident('consent_current');
-  return { kind: 'except', people, probe: sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${table} WHERE contains(preferences, 'false') AND (${refused}) LIMIT 1)` };
+  if (!onlyRefusalsExclude(policy)) return { kind: 'except', people };
+  return { kind: 'except', people, probe: consentRefusalProbeSql(purpose, policy) };
 }
 
 /** How many people the scope lists (an `except` scope listing nobody filters nothing). */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Sql, Store } from '../../store/index.ts';
-import { consentAllowsSql } from '../../profiles/index.ts';
+import type { Store } from '../../store/index.ts';
+import { consentFilter } from '../../profiles/index.ts';
 import {
   deleteSavedFunnel,
   droppedPageSchema,
@@ -33,14 +33,14 @@ function droppedInput(input: unknown): { page: z.output<typeof droppedPageSchema
 export async function funnelRoutes(app: FastifyInstance, opts: { store: Store; audit: AuditLog; consent: ConsentPolicy }): Promise<void> {
   const { store } = opts;
   // People who refused analytics are not counted.
-  const options = { personAllowed: (person: Sql) => consentAllowsSql(store.dialect, 'analytics', opts.consent, person) };
-  const run = async (input: unknown) => runFunnel(store, await resolveFunnelDefinition(store, input), options);
+  const options = async () => ({ personAllowed: await consentFilter(store, 'analytics', opts.consent) });
+  const run = async (input: unknown) => runFunnel(store, await resolveFunnelDefinition(store, input), await options());
   app.get('/api/funnels', async (request) => run(request.query));
   app.post('/api/funnels', async (request) => run(request.body));
 
   const dropped = async (input: unknown) => {
     const { page, rest } = droppedInput(input);
-    return listDroppedPeople(store, await resolveFunnelDefinition(store, rest), page, options);
+    return listDroppedPeople(store, await resolveFunnelDefinition(store, rest), page, await options());
   };
   app.get('/api/funnels/dropped', async (request) => dropped(request.query));
   app.post('/api/funnels/dropped', async (request) => dropped(request.body));

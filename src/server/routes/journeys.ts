@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Sql, Store } from '../../store/index.ts';
+import type { Store } from '../../store/index.ts';
 import type { ConsentPolicy } from '../../privacy/index.ts';
-import { consentAllowsSql } from '../../profiles/index.ts';
+import { consentFilter } from '../../profiles/index.ts';
 import { journeysQuerySchema, pathFlowsFromStore, pathTimingFromStore, topPathsFromStore } from '../../analytics/index.ts';
 import { parseQuery } from '../validation.ts';
 
@@ -10,8 +10,8 @@ import { parseQuery } from '../validation.ts';
  * People who refused analytics are not counted.
  */
 export async function journeyRoutes(app: FastifyInstance, opts: { store: Store; consent: ConsentPolicy }): Promise<void> {
-  const options = { personAllowed: (person: Sql) => consentAllowsSql(opts.store.dialect, 'analytics', opts.consent, person) };
-  app.get('/api/journeys/top', async (request) => topPathsFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), options));
-  app.get('/api/journeys/timing', async (request) => pathTimingFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), options));
-  app.get('/api/journeys/flows', async (request) => pathFlowsFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), options));
+  const options = async () => ({ personAllowed: await consentFilter(opts.store, 'analytics', opts.consent) });
+  app.get('/api/journeys/top', async (request) => topPathsFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), await options()));
+  app.get('/api/journeys/timing', async (request) => pathTimingFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), await options()));
+  app.get('/api/journeys/flows', async (request) => pathFlowsFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), await options()));
 }
