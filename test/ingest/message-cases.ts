@@ -6,20 +6,12 @@
  * null against undefined against absent, NaN and Infinity, arrays for objects, odd prototypes).
  */
 import type { MessageType } from '../../src/ingest/index.ts';
+import { mulberry32 } from '../helpers/prng.ts';
 
 export type Rng = () => number;
 
-/** mulberry32: a small deterministic PRNG, uniform in [0, 1). */
-export function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG, uniform in [0, 1). */
+export const seeded = (seed: number): Rng => mulberry32(seed);
 
 export const pick = <T>(rnd: Rng, items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
 const int = (rnd: Rng, lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
