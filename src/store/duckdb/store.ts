@@ -58,12 +58,19 @@ export interface DuckDbStoreOptions {
  */
 const OPEN_FILES = new Set<string>();
 
-/** The embedded engine: one DuckDB file, one write connection (appends, DDL) and a read pool. */
+/**
+ * The embedded engine: one DuckDB file, a write connection (statements, transactions, DDL), an
+ * append connection and a read pool. Appends have their own connection so that an ingestion
+ * commit never waits behind a long write transaction (the derive steps rebuild sessions and
+ * touches in one): appends only add rows, which DuckDB commits beside another connection's
+ * transaction without conflict.
+ */
 export class DuckDbStore implements Store {
   readonly engine = 'duckdb' as const;
   readonly dialect = duckdbDialect;
   readonly location: string;
   private readonly writeLane = new Lane();
+  private readonly appendLane = new Lane();
   private readLanes: Lane[] = [];
   private nextRead = 0;
   private closed = false;
@@ -72,6 +79,7 @@ export class DuckDbStore implements Store {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
+    private readonly appendConnection: DuckDBConnection,
     private readonly readers: DuckDBConnection[],
     location: string,
   ) {
@@ -112,7 +120,7 @@ export class DuckDbStore implements Store {
     const writer = await instance.connect();
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (options.readConnections ?? 2); i++) readers.push(await instance.connect());
-    const store = new DuckDbStore(instance, writer, readers, options.path);
+    const store = new DuckDbStore(instance, writer, await instance.connect(), readers, options.path);
     try {
       await store.migrate(DUCKDB_MIGRATIONS);
     } catch (err) {
@@ -186,13 +194,13 @@ export class DuckDbStore implements Store {
     this.assertOpen();
     const nonEmpty = parts.filter((p) => p.rows.length > 0);
     if (nonEmpty.length === 0) return Promise.resolve();
-    return this.writeLane.run(async () => {
+    return this.appendLane.run(async () => {
       const spools: Array<[table: string, spool: string]> = [];
       try {
         for (const { table, rows } of nonEmpty) {
           const spool = await this.spoolFor(table);
           spools.push([table.name, spool]);
-          const appender = await this.writer.createAppender(table.name, 'main', 'spool');
+          const appender = await this.appendConnection.createAppender(table.name, 'main', 'spool');
           try {
             appendRows(appender, table, rows);
             appender.flushSync();
@@ -201,12 +209,12 @@ export class DuckDbStore implements Store {
           }
         }
         const inserts = spools.map(([table, spool]) => `INSERT INTO main."${table}" SELECT * FROM ${spool};`).join(' ');
-        await this.writer.run(spools.length === 1 ? inserts : `BEGIN TRANSACTION; ${inserts} COMMIT;`);
+        await this.appendConnection.run(spools.length === 1 ? inserts : `BEGIN TRANSACTION; ${inserts} COMMIT;`);
       } catch (err) {
-        if (spools.length > 1) await this.writer.run('ROLLBACK').catch(() => undefined);
+        if (spools.length > 1) await this.appendConnection.run('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        for (const [, spool] of spools) await this.writer.run(`TRUNCATE ${spool}`);
+        for (const [, spool] of spools) await this.appendConnection.run(`TRUNCATE ${spool}`);
       }
     });
   }
@@ -214,8 +222,8 @@ export class DuckDbStore implements Store {
   private async spoolFor(table: TableSpec): Promise<string> {
     const name = `spool."${table.name}"`;
     if (!this.spools.has(table.name)) {
-      await this.writer.run(`ATTACH IF NOT EXISTS ':memory:' AS spool`);
-      await this.writer.run(`CREATE TABLE IF NOT EXISTS ${name} AS SELECT * FROM main."${table.name}" LIMIT 0`);
+      await this.appendConnection.run(`ATTACH IF NOT EXISTS ':memory:' AS spool`);
+      await this.appendConnection.run(`CREATE TABLE IF NOT EXISTS ${name} AS SELECT * FROM main."${table.name}" LIMIT 0`);
       this.spools.add(table.name);
     }
     return name;
@@ -246,8 +254,9 @@ export class DuckDbStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.writeLane.run(async () => undefined);
+    await this.appendLane.run(async () => undefined);
     await Promise.all(this.readLanes.map((l) => l.run(async () => undefined)));
-    for (const c of [this.writer, ...this.readers]) c.closeSync();
+    for (const c of [this.writer, this.appendConnection, ...this.readers]) c.closeSync();
     this.instance.closeSync();
     if (this.location !== ':memory:') OPEN_FILES.delete(path.resolve(this.location));
   }
