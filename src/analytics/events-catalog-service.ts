@@ -6,14 +6,11 @@ import {
   catalogSql,
   clearCatalogSql,
   countCatalogSql,
-  forgetCatalogHoursSql,
   maxReceivedSql,
+  mergeCatalogHoursSql,
   readCatalogWatermarkSql,
   writeCatalogWatermarkSql,
 } from './events-catalog.sql.ts';
-
-/** Events committed out of receipt order (a slow request) are caught by recounting this far back. */
-const OVERLAP_MS = 5 * 60_000;
 
 export interface CatalogRefresh {
   /** Whether new events were counted. */
@@ -30,22 +27,28 @@ const running = new WeakMap<Store, Promise<CatalogRefresh>>();
  */
 export function refreshEventCatalog(store: Store, options: { rebuild?: boolean } = {}): Promise<CatalogRefresh> {
   const previous = running.get(store) ?? Promise.resolve(null);
-  const next = previous.catch(() => null).then(() => store.transaction((tx) => runRefresh(tx, options.rebuild ?? false)));
+  const next = previous
+    .catch(() => null)
+    .then(() => {
+      // Taken before the transaction's snapshot: every event received up to it is committed.
+      const settled = store.receipts.settled();
+      return store.transaction((tx) => runRefresh(tx, settled, options.rebuild ?? false));
+    });
   running.set(store, next);
   return next;
 }
 
-async function runRefresh(tx: Executor, rebuild: boolean): Promise<CatalogRefresh> {
+async function runRefresh(tx: Executor, settled: number, rebuild: boolean): Promise<CatalogRefresh> {
   const started = Date.now();
-  const [{ at: maxAt }] = await tx.query<{ at: number | null }>(maxReceivedSql());
+  const [{ at: latest }] = await tx.query<{ at: number | null }>(maxReceivedSql());
   const [stored] = await tx.query<{ value: string }>(readCatalogWatermarkSql());
   const watermark = rebuild || stored === undefined ? null : Number(stored.value);
-  if (maxAt === null || (watermark !== null && maxAt <= watermark)) return { counted: false, ms: Date.now() - started };
-  // Whole receipt hours are recounted, so the cut must fall on an hour.
-  const since = watermark === null ? null : Math.floor((watermark - OVERLAP_MS) / HOUR_MS) * HOUR_MS;
-  await tx.exec(since === null ? clearCatalogSql() : forgetCatalogHoursSql(since));
-  await tx.exec(countCatalogSql(since));
-  await tx.exec(writeCatalogWatermarkSql(maxAt));
+  const upTo = latest === null ? null : Math.min(latest, settled);
+  if (upTo === null || (watermark !== null && upTo <= watermark)) return { counted: false, ms: Date.now() - started };
+  if (watermark === null) await tx.exec(clearCatalogSql());
+  await tx.exec(countCatalogSql(watermark, upTo));
+  if (watermark !== null) for (const q of mergeCatalogHoursSql(Math.floor((watermark + 1) / HOUR_MS) * HOUR_MS)) await tx.exec(q);
+  await tx.exec(writeCatalogWatermarkSql(upTo));
   return { counted: true, ms: Date.now() - started };
 }
 

@@ -10,10 +10,9 @@ import { ACTIVITY_TABLES } from './kpis-activity.sql.ts';
  *
  * one row per hour of receipt, day of the event, (type, name) and top-level property key, with
  * `key` NULL for the row that counts the events themselves. A catalog request sums the rows of its
- * days (a few thousand at most). The roll-up is refreshed by recomputing whole receipt hours from
- * a little before its watermark: rows of those hours are deleted and counted again, so reading an
- * overlap never counts an event twice, and events committed a few minutes out of receipt order
- * are still caught.
+ * days (a few thousand at most). Each refresh counts the events received after its watermark and
+ * up to `store.receipts.settled()` (so an event write still under way is counted by a later run,
+ * never twice), then merges the rows of the receipt hours it touched into one row per key.
  */
 export const CATALOG_TABLE = 'analytics_event_catalog';
 
@@ -28,15 +27,27 @@ export const writeCatalogWatermarkSql = (ms: number): Sql => sql`INSERT OR REPLA
 export const maxReceivedSql = (): Sql => sql`SELECT epoch_ms(max(received_at)) AS at FROM events`;
 export const clearCatalogSql = (): Sql => sql`DELETE FROM ${T}`;
 
-/** Forgets the receipt hours from `hourMs` on (they are counted again by `countCatalogSql`). */
-export const forgetCatalogHoursSql = (hourMs: number): Sql => sql`DELETE FROM ${T} WHERE received_hour >= ${new Date(hourMs)}`;
+/**
+ * Merges the rows of the receipt hours from `hourMs` on into one row per (hour, day, type, name,
+ * key): each refresh adds its counts as rows of their own.
+ */
+export const mergeCatalogHoursSql = (hourMs: number): Sql[] => {
+  const from = new Date(hourMs);
+  return [
+    sql`CREATE OR REPLACE TEMP TABLE catalog_merged AS
+      SELECT received_hour, day, type, name, key, sum(n)::BIGINT AS n FROM ${T} WHERE received_hour >= ${from} GROUP BY ALL`,
+    sql`DELETE FROM ${T} WHERE received_hour >= ${from}`,
+    sql`INSERT INTO ${T} SELECT * FROM catalog_merged ORDER BY received_hour, day`,
+    sql`DROP TABLE catalog_merged`,
+  ];
+};
 
 /**
- * Counts the track, page and screen events received from `hourMs` on (all when null): each
- * event once with key NULL, and once per top-level property key.
+ * Counts the track, page and screen events received after `afterMs` (all when null) and up to
+ * `upToMs`: each event once with key NULL, and once per top-level property key.
  */
-export function countCatalogSql(hourMs: number | null): Sql {
-  const since = hourMs === null ? sql`TRUE` : sql`received_at >= ${new Date(hourMs)}`;
+export function countCatalogSql(afterMs: number | null, upToMs: number): Sql {
+  const since = afterMs === null ? sql`TRUE` : sql`received_at > ${new Date(afterMs)}`;
   return sql`INSERT INTO ${T}
     SELECT received_hour, day, type, name, key, count(*) AS n
     FROM (
@@ -44,7 +55,7 @@ export function countCatalogSql(hourMs: number | null): Sql {
         CASE WHEN type = 'track' THEN event ELSE name END AS name,
         unnest(list_prepend(NULL::VARCHAR, json_keys(properties))) AS key
       FROM events
-      WHERE type IN ('track', 'page', 'screen') AND ${since}
+      WHERE type IN ('track', 'page', 'screen') AND ${since} AND received_at <= ${new Date(upToMs)}
     )
     GROUP BY ALL
     ORDER BY received_hour, day`;

@@ -22,9 +22,6 @@ import {
   stageChangedIdentifiersSql,
 } from './kpis-people-map.sql.ts';
 
-/** Events committed out of receive order (a slow request) are caught by re-reading this far back. */
-const OVERLAP_MS = 5 * 60_000;
-
 export interface ActivityRefresh {
   /** Pair-hours read from new events (before skipping the known ones); 0 when nothing was new. */
   readonly pairHours: number;
@@ -45,7 +42,13 @@ const running = new WeakMap<Store, Promise<ActivityRefresh>>();
  */
 export function refreshActivity(store: Store, options: { rebuild?: boolean } = {}): Promise<ActivityRefresh> {
   const previous = running.get(store) ?? Promise.resolve(null);
-  const next = previous.catch(() => null).then(() => store.transaction((tx) => runRefresh(tx, store.dialect, options.rebuild ?? false)));
+  const next = previous
+    .catch(() => null)
+    .then(() => {
+      // Taken before the transaction's snapshot: every event received up to it is committed.
+      const settled = store.receipts.settled();
+      return store.transaction((tx) => runRefresh(tx, store.dialect, settled, options.rebuild ?? false));
+    });
   running.set(store, next);
   return next;
 }
@@ -55,10 +58,11 @@ async function readState(tx: Executor, key: string): Promise<string | null> {
   return row?.value ?? null;
 }
 
-async function runRefresh(tx: Executor, dialect: Dialect, rebuild: boolean): Promise<ActivityRefresh> {
+async function runRefresh(tx: Executor, dialect: Dialect, settled: number, rebuild: boolean): Promise<ActivityRefresh> {
   const started = Date.now();
   if (rebuild) for (const q of clearActivitySql()) await tx.exec(q);
-  const [{ at: maxAt }] = await tx.query<{ at: number | null }>(maxReceivedAtSql());
+  const [{ at: latest }] = await tx.query<{ at: number | null }>(maxReceivedAtSql());
+  const maxAt = latest === null ? null : Math.min(latest, settled);
   const stored = await readState(tx, ACTIVITY_WATERMARK);
   const watermark = stored === null ? null : Number(stored);
   const covered: string[] = JSON.parse((await readState(tx, CONVERSION_EVENTS_KEY)) ?? '[]') as string[];
@@ -68,7 +72,7 @@ async function runRefresh(tx: Executor, dialect: Dialect, rebuild: boolean): Pro
 
   let pairHours = 0;
   if (hasNew) {
-    const since = watermark === null ? null : watermark - OVERLAP_MS;
+    const since = watermark;
     await tx.exec(stageNewActivitySql(since));
     [{ n: pairHours }] = await tx.query<{ n: number }>({ text: 'SELECT count(*) AS n FROM analytics_new_activity', params: [] });
     await tx.exec(insertActivitySql());

@@ -1,10 +1,13 @@
-import type { Executor, Store } from '../store/index.ts';
+import type { Executor, Sql, Store } from '../store/index.ts';
 import { classifyChannel, type ClassifyOptions } from './classify.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
 import type { ChannelRule } from './rules-schema.ts';
 import {
   clearDerivedSql,
   collectAffectedVisitorsSql,
+  dropAffectedSql,
+  hitsQuery,
+  stageHitsSql,
   conversionCopyStateSql,
   conversionEventNamesSql,
   copyConversionsSql,
@@ -30,13 +33,12 @@ export interface DeriveOptions {
 
 export const DEFAULT_DERIVE_OPTIONS: DeriveOptions = { sessionTimeoutMinutes: 30, rules: DEFAULT_RULES, classify: {} };
 
-/** Events committed out of receive order (a slow request) are caught by re-reading this far back. */
-const OVERLAP_MS = 5 * 60_000;
 const WATERMARK = 'sessions.received_at';
 
 export interface DeriveReport {
   readonly visitors: number;
   readonly newTrafficKeys: number;
+  /** Sessions and touches derived (again) by the run. */
   readonly sessions: number;
   readonly touches: number;
   readonly ms: number;
@@ -77,8 +79,7 @@ export interface ConversionCopy {
 
 /**
  * The state of the conversion copy, or null before derive first ran: complete up to the last
- * run's watermark. An event received before it but committed after the run (a slow request) is
- * left out until the next run copies it, as its touches are: each run re-reads an overlap.
+ * run's watermark, which never passes an event write still under way (`store.receipts`).
  */
 export async function readConversionCopy(store: Pick<Store, 'query'>): Promise<ConversionCopy | null> {
   const [row] = await store.query<{ events: string | null; watermark: string | null }>(conversionCopyStateSql(WATERMARK));
@@ -86,10 +87,17 @@ export async function readConversionCopy(store: Pick<Store, 'query'>): Promise<C
   return { events: JSON.parse(row.events) as string[], through: Number(row.watermark) };
 }
 
+/** The INSERT's answer: one row with the number of rows inserted. */
+function inserted(rows: ReadonlyArray<Record<string, unknown>>): number {
+  const first = rows[0];
+  return first ? Number(Object.values(first)[0] ?? 0) : 0;
+}
+
 /**
- * Keeps sessions, touches and the copy of the conversion events current: each run re-derives only
- * the visitors with events received since the last run (all their sessions, so late events land
- * where they belong).
+ * Keeps sessions, touches and the copy of the conversion events current: each run derives again
+ * only what the events received since the last run can change — from each such visitor's last
+ * session before its earliest new event (collectAffectedVisitorsSql), so late events land where
+ * they belong.
  */
 export class DeriveService {
   constructor(
@@ -109,34 +117,36 @@ export class DeriveService {
 
   private async run(all: boolean): Promise<DeriveReport> {
     const started = Date.now();
+    // Taken before the transaction's snapshot: every event received up to it is committed.
+    const settled = this.store.receipts.settled();
     return this.store.transaction(async (tx) => {
       if (all) for (const q of clearDerivedSql()) await tx.exec(q);
-      const [{ at: maxAt }] = await tx.query<{ at: number | null }>(maxReceivedSql());
+      const [{ at: latest }] = await tx.query<{ at: number | null }>(maxReceivedSql());
+      const maxAt = latest === null ? null : Math.min(latest, settled);
       const [state] = await tx.query<{ value: string }>(readStateSql(WATERMARK));
-      const since = all || !state ? null : Number(state.value) - OVERLAP_MS;
-      await tx.exec(collectAffectedVisitorsSql(since));
-      const [{ n: visitors }] = await tx.query<{ n: number }>({ text: 'SELECT count(*) AS n FROM derive_affected', params: [] });
+      const since = all || !state ? null : Number(state.value);
+      let visitors = 0;
+      if (maxAt !== null && (since === null || maxAt > since)) {
+        for (const q of collectAffectedVisitorsSql(since, maxAt)) await tx.exec(q);
+        [{ n: visitors }] = await tx.query<{ n: number }>({ text: 'SELECT count(*) AS n FROM derive_affected', params: [] });
+      }
       let newKeys = 0;
       let sessions = 0;
       let touches = 0;
-      if (visitors > 0) {
-        newKeys = await this.classifyNewKeys(tx);
+      if (visitors > 0 && maxAt !== null) {
+        // A run over new events stages its hits once; a rebuild (every event) streams them.
+        const staged = since !== null;
+        if (staged) await tx.exec(stageHitsSql(this.store.dialect, maxAt));
+        const hits = hitsQuery(this.store.dialect, maxAt, staged);
+        newKeys = await this.classifyNewKeys(tx, hits);
         await tx.exec(deleteAffectedSql('sessions'));
         await tx.exec(deleteAffectedSql('touches'));
-        await tx.exec(insertSessionsSql(this.store.dialect, this.options.sessionTimeoutMinutes));
-        await tx.exec(insertTouchesSql(this.store.dialect));
-        [{ n: sessions }] = await tx.query<{ n: number }>({
-          text: 'SELECT count(*) AS n FROM sessions WHERE visitor_key IN (SELECT visitor_key FROM derive_affected)',
-          params: [],
-        });
-        [{ n: touches }] = await tx.query<{ n: number }>({
-          text: 'SELECT count(*) AS n FROM touches WHERE visitor_key IN (SELECT visitor_key FROM derive_affected)',
-          params: [],
-        });
+        sessions = inserted(await tx.query(insertSessionsSql(hits, this.options.sessionTimeoutMinutes)));
+        touches = inserted(await tx.query(insertTouchesSql(hits)));
       }
       await this.copyConversions(tx, since);
-      if (maxAt !== null) await tx.exec(writeStateSql(WATERMARK, String(maxAt)));
-      await tx.exec({ text: 'DROP TABLE IF EXISTS derive_affected', params: [] });
+      if (maxAt !== null && (since === null || maxAt > since)) await tx.exec(writeStateSql(WATERMARK, String(maxAt)));
+      for (const q of dropAffectedSql()) await tx.exec(q);
       return { visitors, newTrafficKeys: newKeys, sessions, touches, ms: Date.now() - started };
     });
   }
@@ -155,8 +165,8 @@ export class DeriveService {
     await tx.exec(writeStateSql(COPIED_CONVERSIONS, JSON.stringify(names)));
   }
 
-  private async classifyNewKeys(tx: Executor): Promise<number> {
-    const keys = await tx.query<KeyRow>(unclassifiedTrafficKeysSql(this.store.dialect));
+  private async classifyNewKeys(tx: Executor, hits: Sql): Promise<number> {
+    const keys = await tx.query<KeyRow>(unclassifiedTrafficKeysSql(hits));
     const rows = keys.map((k) => classifyTrafficKey(k, this.options));
     for (let i = 0; i < rows.length; i += 500) await tx.exec(insertTrafficChannelsSql(rows.slice(i, i + 500)));
     return rows.length;

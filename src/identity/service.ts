@@ -41,12 +41,6 @@ import type { IdentityMessage, IdentityOptions } from './types.ts';
 import { toConflictView, toFlagView, toMergeView, toPersonView, type ConflictView, type FlagView, type MergeView, type PersonView } from './views.ts';
 
 export interface IdentityServiceOptions extends IdentityOptions {
-  /**
-   * Each run re-reads events received this long before the last watermark, for events whose
-   * commit landed after the previous run read past their receive time. Default 5 minutes;
-   * re-applying an event is a no-op.
-   */
-  readonly overlapMs?: number;
   /** Seals the personal fields of imported customer traits (names, addresses) before they are kept. */
   readonly sealTraits?: (traits: Record<string, unknown>) => Record<string, unknown>;
 }
@@ -81,8 +75,6 @@ export type PersonQuery =
   | { readonly externalId: string }
   | { readonly email: string }
   | { readonly phone: string };
-
-const DEFAULT_OVERLAP_MS = 5 * 60_000;
 
 function parseObject(text: string | null): Record<string, unknown> | null {
   if (text === null) return null;
@@ -152,13 +144,16 @@ export class IdentityService {
   processNewEvents(): Promise<ProcessSummary> {
     return this.exclusive(async () => {
       const graph = this.graph ?? (this.graph = await this.readGraph());
+      // Before any read: every event received up to `settled` is committed by now.
+      const settled = this.store.receipts.settled();
       const [state] = await this.store.query<{ value: string }>(getStateSql(WATERMARK_KEY));
       const previous = state ? Number(state.value) : null;
-      const upTo = await this.maxReceived();
-      if (upTo === null) return EMPTY_SUMMARY;
-      const from = previous === null ? null : previous - (this.options.overlapMs ?? DEFAULT_OVERLAP_MS);
-      const rows = await this.store.query<LinkEventRow>(buildLinkEventsSql(this.store.dialect, { receivedFrom: from, receivedTo: upTo }));
-      return this.applyAndWrite(graph, rows.map(eventMessage), { watermark: Math.max(upTo, previous ?? upTo) });
+      const latest = await this.maxReceived();
+      if (latest === null) return EMPTY_SUMMARY;
+      const upTo = Math.min(latest, settled);
+      if (previous !== null && upTo <= previous) return { ...EMPTY_SUMMARY, watermark: previous };
+      const rows = await this.store.query<LinkEventRow>(buildLinkEventsSql(this.store.dialect, { receivedFrom: previous, receivedTo: upTo }));
+      return this.applyAndWrite(graph, rows.map(eventMessage), { watermark: upTo });
     });
   }
 
@@ -167,7 +162,9 @@ export class IdentityService {
     return this.exclusive(async () => {
       const graph = new IdentityGraph(this.options);
       this.graph = null;
-      const upTo = await this.maxReceived();
+      const settled = this.store.receipts.settled();
+      const latest = await this.maxReceived();
+      const upTo = latest === null ? null : Math.min(latest, settled);
       const events = upTo === null ? [] : await this.store.query<LinkEventRow>(buildLinkEventsSql(this.store.dialect, { receivedFrom: null, receivedTo: upTo }));
       const imports = await this.store.query<ImportRow>(buildImportsSql(this.store.dialect));
       const messages = [...events.map(eventMessage), ...imports.map(importMessage)].sort(byTimeThenId);

@@ -30,7 +30,8 @@ export const listEventsSql = (f: EventFilter, limit: number): Sql =>
 export const countEventsSql = (f: EventFilter): Sql => sql`SELECT count(*) AS n FROM events WHERE ${whereClause(f, false)}`;
 
 /** The events' count and latest receive time as one text (both are answered from table metadata in a few ms). */
-export const eventsStateSql = (): Sql => sql`SELECT count(*) || ':' || coalesce(epoch_ms(max(received_at)), 0) AS state FROM events`;
+export const eventsStateSql = (): Sql =>
+  sql`SELECT count(*) || ':' || coalesce(epoch_ms(max(received_at)), 0) AS state, coalesce(epoch_ms(max(received_at)), 0) AS latest FROM events`;
 
 export const listQuarantineSql = (limit: number, offset: number): Sql =>
   sql`SELECT * FROM quarantine ORDER BY received_at DESC, id LIMIT ${limit} OFFSET ${offset}`;

@@ -131,10 +131,11 @@ export async function listQuarantine(store: Store, limit: number, offset: number
 }
 
 /**
- * A cheap marker of the events table: it changes whenever events are stored or deleted, so a loop
- * that derives from events can tell that nothing arrived since its last run.
+ * A cheap marker of the events table (`state`): it changes whenever events are stored or deleted,
+ * so a loop that derives from events can tell that nothing arrived since its last run; and the
+ * latest receive time (epoch ms, 0 when empty).
  */
-export async function eventsState(store: Store): Promise<string> {
-  const [row] = await store.query<{ state: string }>(eventsStateSql());
-  return row.state;
+export async function eventsState(store: Store): Promise<{ state: string; latest: number }> {
+  const [row] = await store.query<{ state: string; latest: number }>(eventsStateSql());
+  return { state: row.state, latest: Number(row.latest) };
 }

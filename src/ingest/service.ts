@@ -100,8 +100,19 @@ export class IngestService {
    * Basic user name (or the body's writeKey), rate-limit, parse on the pool, de-duplicate by
    * messageId, and commit valid messages and quarantined rejects together.
    */
-  async ingestRequest(request: RawRequest, headerKey: string | null): Promise<IngestOutcome> {
+  async ingestRequest(raw: Omit<RawRequest, 'receivedAt'>, headerKey: string | null): Promise<IngestOutcome> {
     this.writer.assertAccepting();
+    // The receive time is held open until the messages are committed (or refused), so that the
+    // derived-data steps never read past a request still under way.
+    const receipt = this.store.receipts.begin();
+    try {
+      return await this.ingestReceived({ ...raw, receivedAt: receipt.at }, headerKey);
+    } finally {
+      receipt.close();
+    }
+  }
+
+  private async ingestReceived(request: RawRequest, headerKey: string | null): Promise<IngestOutcome> {
     let source = headerKey ? await this.authenticate(headerKey) : null;
     if (source) this.checkRate(source, request.receivedAt);
     const parsed = await this.pool.parse(this.sealing ? { ...request, sealing: this.sealing() } : request);

@@ -41,10 +41,13 @@ const parse = (text: string | null): unknown => {
  * change) is recorded with the message that made it. Answers the number of changes.
  */
 export async function refreshConsent(store: Store): Promise<number> {
+  // Before any read: every event received up to `settled` is committed by now, so the next run
+  // can start right after this one's watermark.
+  const settled = store.receipts.settled();
   const [mark] = await store.query<{ value: string }>(consentWatermarkSql());
   const after = mark ? Number(mark.value) : 0;
   const [{ ms }] = await store.query<{ ms: number }>(latestReceivedSql());
-  const upTo = Number(ms);
+  const upTo = Math.min(Number(ms), settled);
   if (upTo <= after) return 0;
   const rows = await store.query<Candidate>(consentCandidatesSql(after, upTo));
   const current = new Map<string, Preferences>();

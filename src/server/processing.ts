@@ -21,9 +21,8 @@ const RETENTION_EVERY_MS = 3_600_000;
 /**
  * Brings everything derived from events up to date: identity links, then sessions and touches,
  * then the analytics roll-ups, the event catalog and consent (each step reads what the previous one wrote).
- * `newEvents: false` (the caller knows no event was stored or deleted since its last run) skips
- * identity and sessions: they re-read an overlap of recent events on every run, which after a
- * bulk load (every event received within minutes) is all of them.
+ * `newEvents: false` (the caller knows no event was stored or deleted since its last run, and
+ * that run read everything) skips identity and sessions.
  */
 export async function processPending(work: PendingWork, options: { newEvents?: boolean } = {}) {
   const fresh = options.newEvents ?? true;
@@ -46,7 +45,7 @@ export class Processing {
   private running: Promise<void> | null = null;
   /** When retention last ran (it runs at most hourly). */
   private retainedAt = 0;
-  /** The events' state (`eventsState`) at the start of the last completed run. */
+  /** The events' state (`eventsState`) at the start of the last completed run that read every event. */
   private eventsSeen: string | null = null;
 
   constructor(
@@ -67,9 +66,11 @@ export class Processing {
   async runNow(): Promise<void> {
     if (this.running) return this.running;
     this.running = (async () => {
+      const settled = this.services.store.receipts.settled();
       const events = await eventsState(this.services.store);
-      const { identity, derived } = await processPending(this.services, { newEvents: events !== this.eventsSeen });
-      this.eventsSeen = events;
+      const { identity, derived } = await processPending(this.services, { newEvents: events.state !== this.eventsSeen });
+      // Events received after `settled` were left for the next run, which must not skip them.
+      this.eventsSeen = events.latest <= settled ? events.state : null;
       if ((identity?.messages ?? 0) > 0 || (derived?.visitors ?? 0) > 0) {
         this.logger.debug({ identity, derived }, 'processed new events');
       }

@@ -7,6 +7,7 @@ export { duckdbDialect, baseDialect, type Dialect } from './dialect.ts';
 export { EVENTS_TABLE, QUARANTINE_TABLE, EVENT_COLUMN_INDEX, type TableSpec, type AppendRow, type ColumnType } from './tables.ts';
 export type { Store, Executor, Row, Columns } from './types.ts';
 export { DuckDbStore } from './duckdb/store.ts';
+export { Receipts, type Receipt } from './receipts.ts';
 
 export const DATABASE_FILE = 'tributary.duckdb';
 

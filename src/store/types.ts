@@ -1,5 +1,6 @@
 import type { Dialect } from './dialect.ts';
 import type { Sql } from './sql.ts';
+import type { Receipts } from './receipts.ts';
 import type { AppendRow, TableSpec } from './tables.ts';
 
 /**
@@ -26,6 +27,11 @@ export interface Store extends Executor {
   readonly dialect: Dialect;
   /** Where the data lives (file path or ':memory:'), for messages. */
   readonly location: string;
+  /**
+   * Receive times of event writes under way in this process: writers of events take their
+   * `received_at` here, and derived-data steps read events only up to `receipts.settled()`.
+   */
+  readonly receipts: Receipts;
   /**
    * The same values as `query`, column by column: for large aggregates (a million unique paths)
    * building one object per row costs more than the query.

@@ -202,7 +202,9 @@ export class EventImport {
 
   /** Commits a batch: events, quarantine rows and the history counts in one transaction. */
   private async flush(batch: Batch): Promise<void> {
-    const at = new Date();
+    // Held open until the commit: the derived-data steps do not read past this batch's receive time before it is stored.
+    const receipt = this.store.receipts.begin();
+    const at = new Date(receipt.at);
     try {
       const stored = await this.store.transaction(async (tx) => {
         const inserted = batch.eventFiles.length > 0 ? changed(await tx.query(insertStagedEventsSql(batch.eventFiles, this.spec.sourceId, at, batch.repeats))) : 0;
@@ -226,6 +228,7 @@ export class EventImport {
       this.counts.stored += stored;
       this.counts.duplicates += batch.staged - stored;
     } finally {
+      receipt.close();
       await Promise.all(batch.files().map((f) => fs.promises.rm(f, { force: true })));
     }
   }

@@ -41,7 +41,7 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestS
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const encoding = request.headers['content-encoding'];
     const outcome = await ingest.ingestRequest(
-      { body, contentEncoding: typeof encoding === 'string' ? encoding : undefined, kind, receivedAt: Date.now() },
+      { body, contentEncoding: typeof encoding === 'string' ? encoding : undefined, kind },
       basicUser(request.headers.authorization),
     );
     if (outcome.rejected.length > 0) {

@@ -5,6 +5,7 @@ import { TributaryError } from '../../errors/index.ts';
 import { duckdbDialect } from '../dialect.ts';
 import type { Sql } from '../sql.ts';
 import type { AppendRow, TableSpec } from '../tables.ts';
+import { Receipts } from '../receipts.ts';
 import type { Columns, Executor, Row, Store } from '../types.ts';
 import { convertColumn, convertRow, toDuckValue } from './convert.ts';
 import { DUCKDB_MIGRATIONS, type Migration } from './migrations.ts';
@@ -69,6 +70,7 @@ export class DuckDbStore implements Store {
   readonly engine = 'duckdb' as const;
   readonly dialect = duckdbDialect;
   readonly location: string;
+  readonly receipts = new Receipts();
   private readonly writeLane = new Lane();
   private readonly appendLane = new Lane();
   private readLanes: Lane[] = [];

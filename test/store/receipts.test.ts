@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { Receipts } from '../../src/store/index.ts';
+
+/** A clock the test moves by hand. */
+function manualClock(start: number) {
+  let now = start;
+  return { now: () => now, set: (t: number) => (now = t) };
+}
+
+describe('Receipts', () => {
+  it('settles at the clock while no write is under way', () => {
+    const clock = manualClock(1_000);
+    const receipts = new Receipts(clock.now);
+    expect(receipts.settled()).toBe(1_000);
+    clock.set(2_000);
+    expect(receipts.settled()).toBe(2_000);
+  });
+
+  it('stops just before the oldest write under way, whatever closes first', () => {
+    const clock = manualClock(1_000);
+    const receipts = new Receipts(clock.now);
+    const a = receipts.begin();
+    clock.set(1_005);
+    const b = receipts.begin();
+    clock.set(1_010);
+    expect([a.at, b.at]).toEqual([1_000, 1_005]);
+    expect(receipts.settled()).toBe(999);
+    b.close();
+    expect(receipts.settled()).toBe(999);
+    a.close();
+    expect(receipts.settled()).toBe(1_010);
+    expect(receipts.pending).toBe(0);
+  });
+
+  it('hands out receive times after anything already settled, in the same millisecond or when the clock steps back', () => {
+    const clock = manualClock(5_000);
+    const receipts = new Receipts(clock.now);
+    expect(receipts.settled()).toBe(5_000);
+    const same = receipts.begin();
+    expect(same.at).toBe(5_001);
+    clock.set(4_000);
+    const back = receipts.begin();
+    expect(back.at).toBe(5_002);
+    same.close();
+    back.close();
+    expect(receipts.settled()).toBe(5_002);
+  });
+
+  it('counts writes that share a receive time, and ignores a second close', () => {
+    const clock = manualClock(1_000);
+    const receipts = new Receipts(clock.now);
+    const a = receipts.begin();
+    clock.set(900); // stepped back: the next write still gets a later time
+    const b = receipts.begin();
+    expect(b.at).toBe(1_001);
+    a.close();
+    a.close();
+    expect(receipts.pending).toBe(1);
+    expect(receipts.settled()).toBe(1_000);
+    b.close();
+    expect(receipts.pending).toBe(0);
+  });
+});
