@@ -120,11 +120,12 @@ export class DeriveService {
     // Taken before the transaction's snapshot: every event received up to it is committed.
     const settled = this.store.receipts.settled();
     return this.store.transaction(async (tx) => {
-      if (all) for (const q of clearDerivedSql()) await tx.exec(q);
+      const [state] = await tx.query<{ value: string }>(readStateSql(WATERMARK));
+      // Without a watermark nothing was derived yet: start from empty tables, as a rebuild does.
+      const since = all || !state ? null : Number(state.value);
+      if (since === null) for (const q of clearDerivedSql()) await tx.exec(q);
       const [{ at: latest }] = await tx.query<{ at: number | null }>(maxReceivedSql());
       const maxAt = latest === null ? null : Math.min(latest, settled);
-      const [state] = await tx.query<{ value: string }>(readStateSql(WATERMARK));
-      const since = all || !state ? null : Number(state.value);
       let visitors = 0;
       if (maxAt !== null && (since === null || maxAt > since)) {
         for (const q of collectAffectedVisitorsSql(since, maxAt)) await tx.exec(q);
@@ -134,7 +135,7 @@ export class DeriveService {
       let sessions = 0;
       let touches = 0;
       if (visitors > 0 && maxAt !== null) {
-        // A run over new events stages its hits once; a rebuild (every event) streams them.
+        // A run over new events stages its hits once; a run from nothing (every event) streams them.
         const staged = since !== null;
         if (staged) await tx.exec(stageHitsSql(this.store.dialect, maxAt));
         const hits = hitsQuery(this.store.dialect, maxAt, staged);

@@ -151,9 +151,12 @@ const affected = (upToMs: number): Sql =>
 export const stageHitsSql = (dialect: Dialect, upToMs: number): Sql =>
   sql`CREATE OR REPLACE TEMP TABLE derive_hits AS ${trafficHitsSql(dialect, affected(upToMs))}`;
 
-/** The hits of a run: the staged table, or (`staged` false) the query itself. */
+/**
+ * The hits of a run: the staged table (a run over new events), or for a rebuild, which derives
+ * every visitor from its first hit, the query over all events up to `upToMs`.
+ */
 export const hitsQuery = (dialect: Dialect, upToMs: number, staged: boolean): Sql =>
-  staged ? sql`SELECT * FROM derive_hits` : trafficHitsSql(dialect, affected(upToMs));
+  staged ? sql`SELECT * FROM derive_hits` : trafficHitsSql(dialect, sql`e.received_at <= ${new Date(upToMs)}`);
 
 /** Whether a traffic key (`trafficHitsSql`) names a source: utm source or medium, an external referrer, a click id. */
 const KEY_HAS_SOURCE = (key: string): Sql =>
