@@ -47,6 +47,22 @@ const TRAIT_TYPES = new Set(['identify', 'import']);
 
 /** Applies messages (already in event-time order) to the graph and folds the changes. */
 export function applyBatch(graph: IdentityGraph, messages: readonly IdentityMessage[]): BatchPlan {
+  const steps = applyBatchSteps(graph, messages);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Messages `applyBatchSteps` applies between two pauses. */
+export const APPLY_STEP = 500;
+
+/**
+ * `applyBatch` in steps: pauses (yields) after every `step` messages, so that a caller on a busy
+ * event loop can let other work run in between; the plan is the generator's return value. The
+ * graph must not be touched by anything else until it returns.
+ */
+export function* applyBatchSteps(graph: IdentityGraph, messages: readonly IdentityMessage[], step = APPLY_STEP): Generator<void, BatchPlan, void> {
   const merges: MergeRecord[] = [];
   const flags: FlagRecord[] = [];
   const conflicts: ConflictRecord[] = [];
@@ -55,7 +71,9 @@ export function applyBatch(graph: IdentityGraph, messages: readonly IdentityMess
   const touches: Array<{ personId: string; msg: IdentityMessage }> = [];
   let peopleCreated = 0;
 
-  for (const msg of messages) {
+  for (let i = 0; i < messages.length; i++) {
+    if (i > 0 && i % step === 0) yield;
+    const msg = messages[i];
     const outcome = graph.applyMessage(msg);
     peopleCreated += outcome.created.length;
     for (const a of outcome.added) added.set(identifierKey(a.identifier), { identifier: a.identifier, at: a.at, messageId: a.messageId });

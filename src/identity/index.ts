@@ -3,7 +3,7 @@
  * external ids, alias) and the query-time mapping of events to people. See README.md.
  */
 export { IdentityGraph, personIdFor, conflictKey } from './graph.ts';
-export { applyBatch, foldPeople, type BatchPlan, type PersonPatch, type PersonRow, type NewIdentity } from './batch.ts';
+export { applyBatch, applyBatchSteps, foldPeople, type BatchPlan, type PersonPatch, type PersonRow, type NewIdentity } from './batch.ts';
 export {
   IDENTIFIER_KINDS,
   HASHED_KINDS,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Executor, Store } from '../store/index.ts';
-import { applyBatch, foldPeople, type PersonRow } from './batch.ts';
+import { applyBatchSteps, foldPeople, type PersonRow } from './batch.ts';
 import { conflictKey, IdentityGraph } from './graph.ts';
 import {
   clearIdentitySql,
@@ -288,7 +288,14 @@ export class IdentityService {
     opts: { watermark?: number | null; clear?: boolean; imports?: Parameters<typeof insertImportsSql>[0] },
   ): Promise<ProcessSummary> {
     try {
-      const plan = applyBatch(graph, messages);
+      // In steps, letting requests be served in between: a run can apply thousands of messages.
+      const steps = applyBatchSteps(graph, messages);
+      let step = steps.next();
+      while (!step.done) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        step = steps.next();
+      }
+      const plan = step.value;
       await this.store.transaction(async (tx) => {
         if (opts.clear) for (const q of clearIdentitySql()) await tx.exec(q);
         const affected = new Set<string>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyBatch, foldPeople, personIdFor, type PersonRow } from '../../src/identity/index.ts';
+import { applyBatch, applyBatchSteps, foldPeople, personIdFor, type PersonRow } from '../../src/identity/index.ts';
 import { anon, graph, msg, user } from './helpers.ts';
 
 describe('applyBatch', () => {
@@ -32,6 +32,30 @@ describe('applyBatch', () => {
     const plan = applyBatch(g, [msg(1, { type: 'identify', anonymousId: 'a9', traits: { email: 'e@example.com' } })]);
     expect(plan.newIdentities.map((n) => n.identifier)).toEqual([anon('a9')]);
     expect(plan.linkCounts).toEqual([{ identifier: { kind: 'email', value: expect.any(String) }, linkCount: 2 }]);
+  });
+});
+
+describe('applyBatchSteps', () => {
+  it('pauses after every step of messages and ends with the plan applyBatch gives', () => {
+    const messages = [
+      msg(0, { type: 'identify', userId: 'A', traits: { plan: 'free' } }),
+      msg(1, { type: 'page', anonymousId: 'B' }),
+      msg(2, { type: 'identify', anonymousId: 'C', traits: { email: 'c@example.com', plan: 'trial' } }),
+      msg(3, { type: 'track', anonymousId: 'B', userId: 'A' }),
+      msg(4, { type: 'identify', anonymousId: 'B', traits: { email: 'c@example.com', plan: 'pro' } }),
+      msg(5, { type: 'page', anonymousId: 'D' }),
+      msg(6, { type: 'alias', userId: 'A', previousId: 'D' }),
+    ];
+    const steps = applyBatchSteps(graph(), messages, 3);
+    let pauses = 0;
+    let step = steps.next();
+    while (!step.done) {
+      pauses++;
+      step = steps.next();
+    }
+    expect(pauses).toBe(2);
+    expect(step.value).toEqual(applyBatch(graph(), messages));
+    expect(step.value.merges.length).toBeGreaterThan(0);
   });
 });
 
