@@ -138,7 +138,9 @@ async function main(): Promise<void> {
     body: makeBody(1_000_000, Date.now()),
   });
   const cpuBefore = cpuSeconds(server.pid);
+  const clientBefore = process.cpuUsage();
   const load = await runLoad(server.url);
+  const client = process.cpuUsage(clientBefore);
   const cpuAfter = cpuSeconds(server.pid);
   const res = await fetch(server.url + '/api/events?limit=1', { headers: { authorization: `Bearer ${ADMIN}` } });
   const stored = ((await res.json()) as { total: number }).total - BATCH;
@@ -151,9 +153,15 @@ async function main(): Promise<void> {
   console.log(`events/s:        ${Math.round(rate).toLocaleString('en-US')} end to end (target ≥ 40,000)`);
   console.log(`latency:         p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (target p99 ≤ 50 ms)`);
   console.log(`acknowledged:    ${load.acknowledged.toLocaleString('en-US')}, stored: ${stored.toLocaleString('en-US')} → ${stored === load.acknowledged ? 'zero loss' : `MISMATCH (${stored - load.acknowledged})`}`);
+  const clientPerEvent = (client.user + client.system) / load.acknowledged;
   if (cpuBefore && cpuAfter) {
     const perEvent = (s: number) => ((s * 1e6) / load.acknowledged).toFixed(1);
+    const serverPerEvent = ((cpuAfter.total - cpuBefore.total) * 1e6) / load.acknowledged;
     console.log(`server CPU:      ${perEvent(cpuAfter.total - cpuBefore.total)} µs/event (all threads), ${perEvent(cpuAfter.main - cpuBefore.main)} µs/event (event loop thread)`);
+    console.log(`client CPU:      ${clientPerEvent.toFixed(1)} µs/event (the load generator shares the same cores)`);
+    // What 40,000 events/s would take at these costs, against the cores there are.
+    const cores = ((serverPerEvent + clientPerEvent) * 40_000) / 1e6;
+    console.log(`at 40,000/s:     ${cores.toFixed(2)} cores of CPU at these per-event costs (server + clients), ${os.availableParallelism()} available`);
   }
   const ceiling = await appenderCeiling(Math.min(500_000, Math.max(100_000, load.acknowledged)));
   console.log(`appender ceiling: ${Math.round(ceiling).toLocaleString('en-US')} rows/s for the same rows (one thread)`);
