@@ -3,8 +3,9 @@
  * in ten without a messageId, so the derived ids are exercised) to an NDJSON file, runs
  * `tributary import events FILE --data DIR` in this process (the CLI's own code path, no server)
  * into a fresh data directory, and then, in the same run, DuckDB's own `read_json` of the same
- * file into a table of the same database kind (the ceiling) and the ratio. Last, the per-line
- * cost of each step on one thread, to show where the time goes.
+ * file into a table of the same database kind (the ceiling) and the ratio; the engine's own floor
+ * (typed read_json, field extraction and the insert into a real `events` table, with their CPU
+ * seconds). Last, the per-line cost of each step on one thread, to show where the time goes.
  *
  *   npm run bench:import [-- --events 1000000 --keep]
  */
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDbStore } from '../src/store/index.ts';
 import { main } from '../src/cli/main.ts';
 import { initDataDir } from '../src/cli/commands/init.ts';
 import { defaultImportWorkers, normalizeMessage, validateMessage } from '../src/ingest/index.ts';
@@ -82,6 +84,43 @@ async function readJsonCeiling(file: string, dir: string): Promise<{ seconds: nu
   return { seconds, rows };
 }
 
+/**
+ * The engine's own share, whatever parses and validates the lines: DuckDB's typed `read_json` of
+ * the file into a temp table, then the campaign and page fields extracted from the JSON and every
+ * row inserted into a real `events` table (the store's schema). CPU seconds are the process's
+ * (DuckDB's threads included).
+ */
+async function engineFloor(file: string, dir: string): Promise<{ read: number; insert: number; readCpu: number; insertCpu: number; rows: number }> {
+  const store = await DuckDbStore.open({ path: path.join(dir, 'floor.duckdb') });
+  const timed = async (text: string) => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await store.exec({ text, params: [] });
+    const cpu = process.cpuUsage(cpu0);
+    return { seconds: (performance.now() - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+  };
+  try {
+    const columns = `{messageId: 'VARCHAR', type: 'VARCHAR', event: 'VARCHAR', name: 'VARCHAR', anonymousId: 'VARCHAR', userId: 'VARCHAR',
+      groupId: 'VARCHAR', previousId: 'VARCHAR', timestamp: 'VARCHAR', originalTimestamp: 'VARCHAR', sentAt: 'VARCHAR',
+      properties: 'JSON', traits: 'JSON', context: 'JSON', integrations: 'JSON'}`;
+    const read = await timed(`CREATE TEMP TABLE floor_lines AS SELECT * FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${columns})`);
+    const insert = await timed(`INSERT INTO events
+      SELECT coalesce(messageId, 'imp-' || md5(properties::VARCHAR)), 'src_bench', type, event, name, anonymousId, userId, groupId, previousId,
+        coalesce(try_cast(timestamp AS TIMESTAMP), now()::TIMESTAMP), try_cast(originalTimestamp AS TIMESTAMP), try_cast(sentAt AS TIMESTAMP), now()::TIMESTAMP,
+        cx[1], cx[2], cx[3], cx[4], cx[5], cx[6], cx[7], cx[8], px[1], try_cast(px[2] AS DOUBLE), px[3],
+        properties::VARCHAR, traits::VARCHAR, context::VARCHAR, integrations::VARCHAR
+      FROM (SELECT *,
+          json_extract_string(context, ['$.campaign.source', '$.campaign.medium', '$.campaign.name', '$.campaign.term', '$.campaign.content',
+            '$.page.url', '$.page.path', '$.page.referrer']) AS cx,
+          json_extract_string(properties, ['$.channel', '$.revenue', '$.currency']) AS px
+        FROM floor_lines)`);
+    const [{ n }] = await store.query<{ n: number }>({ text: 'SELECT count(*)::INTEGER AS n FROM events', params: [] });
+    return { read: read.seconds, insert: insert.seconds, readCpu: read.cpu, insertCpu: insert.cpu, rows: n };
+  } finally {
+    await store.close();
+  }
+}
+
 /** Microseconds per line of each step, one thread, on the file's first lines. */
 function profileSteps(file: string, dir: string): Record<string, number> {
   const head = Buffer.alloc(32 * 1024 * 1024);
@@ -140,6 +179,15 @@ try {
   const ceilingRate = ceiling.rows / ceiling.seconds;
   console.log(`ceiling: DuckDB read_json of the same file into a table: ${fmt(ceiling.rows)} rows in ${ceiling.seconds.toFixed(1)} s = ${fmt(ceilingRate)} rows/s`);
   console.log(`ratio: import / read_json = ${(rate / ceilingRate).toFixed(2)}`);
+
+  const floor = await engineFloor(file, dir);
+  const floorCpu = floor.readCpu + floor.insertCpu;
+  const cores = os.availableParallelism();
+  console.log(
+    `engine floor: typed read_json ${floor.read.toFixed(1)} s (${floor.readCpu.toFixed(1)} CPU-s), field extraction + insert into events ` +
+      `${floor.insert.toFixed(1)} s (${floor.insertCpu.toFixed(1)} CPU-s) for ${fmt(floor.rows)} rows: at most ${fmt((floor.rows * cores) / floorCpu)} lines/s ` +
+      `on ${cores} cores before any validation, sealing or de-duplication`,
+  );
 
   const steps = profileSteps(file, dir);
   console.log(
