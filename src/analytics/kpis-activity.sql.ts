@@ -14,7 +14,7 @@ import { ident, raw, sql, type Sql } from '../store/index.ts';
  *   kpis-people-map.sql.ts). A fact (touch, conversion) finds its person by its pair's key.
  *
  * The first three are only ever appended to, and each insert skips what is already there, so
- * re-reading an overlap of events is harmless: readers take DISTINCT / min() anyway, and
+ * reading an event twice is harmless: readers take DISTINCT / min() anyway, and
  * conversions are unique by (source_id, message_id).
  */
 export const ACTIVITY_TABLES = {
