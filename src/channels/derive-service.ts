@@ -1,4 +1,4 @@
-import type { Executor, Sql, Store } from '../store/index.ts';
+import { changedRows, type Executor, type Sql, type Store } from '../store/index.ts';
 import { classifyChannel, type ClassifyOptions } from './classify.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
 import type { ChannelRule } from './rules-schema.ts';
@@ -87,12 +87,6 @@ export async function readConversionCopy(store: Pick<Store, 'query'>): Promise<C
   return { events: JSON.parse(row.events) as string[], through: Number(row.watermark) };
 }
 
-/** The INSERT's answer: one row with the number of rows inserted. */
-function inserted(rows: ReadonlyArray<Record<string, unknown>>): number {
-  const first = rows[0];
-  return first ? Number(Object.values(first)[0] ?? 0) : 0;
-}
-
 /**
  * Keeps sessions, touches and the copy of the conversion events current: each run derives again
  * only what the events received since the last run can change — from each such visitor's last
@@ -142,8 +136,8 @@ export class DeriveService {
         newKeys = await this.classifyNewKeys(tx, hits);
         await tx.exec(deleteAffectedSql('sessions'));
         await tx.exec(deleteAffectedSql('touches'));
-        sessions = inserted(await tx.query(insertSessionsSql(hits, this.options.sessionTimeoutMinutes)));
-        touches = inserted(await tx.query(insertTouchesSql(hits)));
+        sessions = changedRows(await tx.query(insertSessionsSql(hits, this.options.sessionTimeoutMinutes)));
+        touches = changedRows(await tx.query(insertTouchesSql(hits)));
       }
       await this.copyConversions(tx, since);
       if (maxAt !== null && (since === null || maxAt > since)) await tx.exec(writeStateSql(WATERMARK, String(maxAt)));

@@ -1,5 +1,5 @@
 import { TributaryError } from '../errors/index.ts';
-import type { Store } from '../store/index.ts';
+import { changedRows, type Store } from '../store/index.ts';
 import { suppressionKey, type IdentifierHash, type IdentifierKind } from '../identity/index.ts';
 import { cannotOpen, revealDocument, type Actor, type AuditLog, type Opener, type Section } from '../privacy/index.ts';
 import {
@@ -52,12 +52,6 @@ function parseJsonColumns(row: Record<string, unknown>, open: Opener): Record<st
   return out;
 }
 
-/** The DELETE's answer: one row with the number of rows removed. */
-function removed(rows: ReadonlyArray<Record<string, unknown>>): number {
-  const first = rows[0];
-  return first ? Number(Object.values(first)[0] ?? 0) : 0;
-}
-
 /**
  * Erasure and export of one person (GDPR/PIPL rights of erasure and access). Erasure removes the
  * person's events, identifiers, traits and every derived row in one transaction, then puts the
@@ -104,7 +98,7 @@ export class ErasureService {
     const at = new Date();
     const deleted: Record<string, number> = {};
     await this.store.transaction(async (tx) => {
-      for (const step of erasureStatements(t)) deleted[step.table] = removed(await tx.query(step.sql));
+      for (const step of erasureStatements(t)) deleted[step.table] = changedRows(await tx.query(step.sql));
       for (const id of t.identifiers) {
         const [kind, hash] = splitKey(suppressionKey(id, this.hash));
         await tx.exec(insertSuppressionSql(kind, hash, at));

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DuckDbStore } from './duckdb/store.ts';
 import type { Store } from './types.ts';
 
-export { sql, ident, raw, join, empty, isSql, type Sql, type SqlValue } from './sql.ts';
+export { sql, ident, raw, join, empty, isSql, changedRows, type Sql, type SqlValue } from './sql.ts';
 export { duckdbDialect, baseDialect, type Dialect } from './dialect.ts';
 export { EVENTS_TABLE, QUARANTINE_TABLE, EVENT_COLUMN_INDEX, type TableSpec, type AppendRow, type ColumnType } from './tables.ts';
 export type { Store, Executor, Row, Columns } from './types.ts';

@@ -57,3 +57,9 @@ export function join(parts: readonly Sql[], separator = ', '): Sql {
 }
 
 export const empty: Sql = make('', []);
+
+/** The number of rows an INSERT, UPDATE or DELETE changed: `query` answers it as one row of one count. */
+export function changedRows(rows: ReadonlyArray<Record<string, unknown>>): number {
+  const first = rows[0];
+  return first ? Number(Object.values(first)[0] ?? 0) : 0;
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Store } from '../../store/index.ts';
+import { changedRows, type Store } from '../../store/index.ts';
 import type { MessageType } from '../schema.ts';
 import type { ImportPool } from './import-pool.ts';
 import { insertStagedEventsSql, insertStagedQuarantineSql, upsertImportSql } from './import.sql.ts';
@@ -44,12 +44,6 @@ class Batch {
   files(): string[] {
     return [...this.eventFiles, ...this.quarantineFiles.map((q) => q.file)];
   }
-}
-
-/** The INSERT's answer: one row with the number of rows changed. */
-function changed(rows: ReadonlyArray<Record<string, unknown>>): number {
-  const first = rows[0];
-  return first ? Number(Object.values(first)[0] ?? 0) : 0;
 }
 
 /**
@@ -207,7 +201,7 @@ export class EventImport {
     const at = new Date(receipt.at);
     try {
       const stored = await this.store.transaction(async (tx) => {
-        const inserted = batch.eventFiles.length > 0 ? changed(await tx.query(insertStagedEventsSql(batch.eventFiles, this.spec.sourceId, at, batch.repeats))) : 0;
+        const inserted = batch.eventFiles.length > 0 ? changedRows(await tx.query(insertStagedEventsSql(batch.eventFiles, this.spec.sourceId, at, batch.repeats))) : 0;
         for (const q of batch.quarantineFiles) await tx.exec(insertStagedQuarantineSql(q.file, q.lineOffset));
         if (batch.suppressed > 0) await tx.exec(countSuppressedSql(at, 'import', batch.suppressed));
         await tx.exec(
