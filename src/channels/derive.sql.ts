@@ -101,13 +101,15 @@ export function collectAffectedVisitorsSql(afterMs: number | null, upToMs: numbe
     latest AS (
       SELECT visitor_key, max(started_at) AS started_at FROM known GROUP BY 1
     )
-    SELECT f.visitor_key, f.first_new,
-      coalesce(p.started_at, f.first_new) AS from_ts, coalesce(p.session_id, '') AS from_id,
-      coalesce(p.started_at = l.started_at AND p.starting = 1, FALSE) AS seeded,
-      coalesce(p.started_at = l.started_at AND p.starting = 1 AND p.ended_at >= f.first_new, FALSE) AS split,
-      CASE WHEN p.started_at = l.started_at AND p.starting = 1 THEN f.first_new ELSE coalesce(p.started_at, f.first_new) END AS read_ts,
-      CASE WHEN p.started_at = l.started_at AND p.starting = 1 THEN '' ELSE coalesce(p.session_id, '') END AS read_id
-    FROM fresh f LEFT JOIN prior_session p USING (visitor_key) LEFT JOIN latest l USING (visitor_key)`,
+    SELECT visitor_key, first_new, from_ts, from_id, seeded, seeded AND ended_at >= first_new AS split,
+      CASE WHEN seeded THEN first_new ELSE from_ts END AS read_ts, CASE WHEN seeded THEN '' ELSE from_id END AS read_id
+    FROM (
+      SELECT f.visitor_key, f.first_new, p.ended_at,
+        coalesce(p.started_at, f.first_new) AS from_ts, coalesce(p.session_id, '') AS from_id,
+        -- The session before the new hits is the visitor's latest (and the only one starting then).
+        coalesce(p.started_at = l.started_at AND p.starting = 1, FALSE) AS seeded
+      FROM fresh f LEFT JOIN prior_session p USING (visitor_key) LEFT JOIN latest l USING (visitor_key)
+    )`,
     // For a session cut by the new hits, its hits before them: how many, the last, the first user
     // (a narrow scan: no traffic fields are parsed).
     sql`
