@@ -2,27 +2,27 @@
  * Receive times of event writes that have not committed yet, so that whatever derives from events
  * can tell how far back everything is on disk.
  *
- * A write of events (an API request, an import's batch) takes its `received_at` from `open()` and
+ * A write of events (an API request, an import's batch) takes its `received_at` from `begin()` and
  * closes the receipt once its commit succeeded or failed. `settled()` is the latest receive time
  * up to which every write has ended: the derived-data steps read events received up to it, and
  * the next run starts right after it. A write received before a step's run but committed after it
  * is still ahead of that step's watermark, so nothing needs to be read twice.
  *
- * Receive times handed out never go backwards and always lie after any `settled()` already
- * answered, even when the system clock steps back or two calls fall in the same millisecond.
+ * A receive time handed out always lies after every `settled()` already answered, even when the
+ * system clock steps back or both fall in the same millisecond. Otherwise it is the clock's time:
+ * writes of the same millisecond share it.
  */
 export class Receipts {
-  /** Open receive times → how many writes hold each. */
+  /** Receive times of the writes under way → how many writes hold each. */
   private readonly open = new Map<number, number>();
-  /** The latest time handed out or answered as settled. */
-  private last = 0;
+  /** The latest time answered as settled. */
+  private lastSettled = 0;
 
   constructor(private readonly clock: () => number = Date.now) {}
 
   /** A receive time for a write of events; call `close()` once it committed or failed. */
   begin(): Receipt {
-    const at = Math.max(this.clock(), this.last + 1);
-    this.last = at;
+    const at = Math.max(this.clock(), this.lastSettled + 1);
     this.open.set(at, (this.open.get(at) ?? 0) + 1);
     let closed = false;
     return {
@@ -42,16 +42,8 @@ export class Receipts {
     let oldest = Infinity;
     for (const at of this.open.keys()) if (at < oldest) oldest = at;
     if (oldest !== Infinity) return oldest - 1;
-    const now = Math.max(this.clock(), this.last);
-    this.last = now;
-    return now;
-  }
-
-  /** How many writes are under way. */
-  get pending(): number {
-    let n = 0;
-    for (const count of this.open.values()) n += count;
-    return n;
+    this.lastSettled = Math.max(this.clock(), this.lastSettled);
+    return this.lastSettled;
   }
 }
 
