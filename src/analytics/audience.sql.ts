@@ -18,7 +18,7 @@ export interface AudienceSqlQuery {
   /** Range [from, to), epoch ms. */
   readonly from: number;
   readonly to: number;
-  /** Touched this channel / campaign in the range (case-insensitive); null: any. */
+  /** Touched this channel / campaign in the range (case-insensitive); null: every one. */
   readonly channel: string | null;
   readonly campaign: string | null;
   /** Converted (true) or not (false) in the range; null: either. */

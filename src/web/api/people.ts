@@ -70,7 +70,7 @@ export function detectKind(value: string): SearchKind {
 
 const personPath = (personId: string): string => `/api/people/${encodeURIComponent(personId)}`;
 
-/** Whether a person id has any data (an unlinked id resolves to a pseudo-person that may not exist). */
+/** Whether a person id has data at all (an unlinked id resolves to a pseudo-person that may not exist). */
 async function exists(personId: string, signal?: AbortSignal): Promise<boolean> {
   try {
     await apiFetch<Profile>(personPath(personId), { params: { limit: 1 }, signal });
