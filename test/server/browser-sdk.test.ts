@@ -156,6 +156,11 @@ async function runPage(userId: string, batching: boolean): Promise<PageRun> {
     const result = (await page.evaluate('window.__result', undefined)) as PageRun['result'];
     // Batches are flushed on a timer; wait for the events in the API before closing the page.
     await waitForEvents(userId, ['identify', 'track', 'page']);
+    // Events are readable once committed, a moment before their response reaches the page:
+    // wait for every request's outcome before the context closes.
+    await waitForOutcomes(toServer);
+    // Requests the page may start while it unloads are not part of the run.
+    await cdp.detach();
     return { pageUrl, result, toServer, external, consoleErrors };
   } finally {
     await context.close();
@@ -179,6 +184,14 @@ async function waitForEvents(userId: string, types: readonly string[]): Promise<
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`events ${types.join(', ')} of ${userId} did not arrive within ${ARRIVAL_TIMEOUT_MS} ms (got: ${seen.join(', ') || 'none'})`);
+}
+
+/** Waits (bounded) until every request has a response status or a failure. */
+async function waitForOutcomes(entries: readonly NetworkEntry[]): Promise<void> {
+  const deadline = Date.now() + ARRIVAL_TIMEOUT_MS;
+  while (Date.now() < deadline && entries.some((e) => e.status === null && e.failure === null)) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 type Dict = Record<string, unknown>;
