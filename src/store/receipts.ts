@@ -17,12 +17,15 @@ export class Receipts {
   private readonly open = new Map<number, number>();
   /** The latest time answered as settled. */
   private lastSettled = 0;
+  /** The latest receive time handed out. */
+  private lastBegun = 0;
 
   constructor(private readonly clock: () => number = Date.now) {}
 
   /** A receive time for a write of events; call `close()` once it committed or failed. */
   begin(): Receipt {
     const at = Math.max(this.clock(), this.lastSettled + 1);
+    this.lastBegun = Math.max(this.lastBegun, at);
     this.open.set(at, (this.open.get(at) ?? 0) + 1);
     let closed = false;
     return {
@@ -41,8 +44,8 @@ export class Receipts {
   settled(): number {
     let oldest = Infinity;
     for (const at of this.open.keys()) if (at < oldest) oldest = at;
-    if (oldest !== Infinity) return oldest - 1;
-    this.lastSettled = Math.max(this.clock(), this.lastSettled);
+    const settled = oldest !== Infinity ? oldest - 1 : Math.max(this.clock(), this.lastBegun);
+    this.lastSettled = Math.max(settled, this.lastSettled);
     return this.lastSettled;
   }
 }

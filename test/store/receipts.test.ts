@@ -42,10 +42,27 @@ describe('Receipts', () => {
     expect(back.at).toBe(5_001);
     same.close();
     back.close();
-    expect(receipts.settled()).toBe(5_000);
+    // Both writes committed: settled reaches them even though the clock is behind.
+    expect(receipts.settled()).toBe(5_001);
     // Without a settled answer in between, receive times are the clock's, however many writes.
     clock.set(6_000);
     expect([receipts.begin().at, receipts.begin().at]).toEqual([6_000, 6_000]);
+  });
+
+  it('keeps a settled answer given while writes were under way when the clock steps back', () => {
+    const clock = manualClock(1_000);
+    const receipts = new Receipts(clock.now);
+    const a = receipts.begin();
+    clock.set(1_010);
+    const b = receipts.begin();
+    a.close();
+    expect(receipts.settled()).toBe(1_009);
+    clock.set(1_005);
+    const c = receipts.begin();
+    expect(c.at).toBe(1_010);
+    b.close();
+    c.close();
+    expect(receipts.settled()).toBe(1_010);
   });
 
   it('counts writes that share a receive time, and a second close ends nothing else', () => {
