@@ -96,7 +96,10 @@ function stepFromInput(item: unknown, ctx: z.RefinementCtx, index: number): Funn
 }
 
 // Items are checked one by one (not with a union) so an error names the step and its field.
-const stepsSchema = z.unknown().transform((input, ctx): FunnelStep[] => {
+const stepsSchema = z.unknown().meta({
+  description:
+    'The steps in order: a comma-separated list (`Product Viewed,page:/cart,Order Completed[revenue>50]`) or, in a JSON body, an array of texts or objects `{ event | type, name, where }`.',
+}).transform((input, ctx): FunnelStep[] => {
   if (typeof input !== 'string' && !Array.isArray(input)) {
     ctx.addIssue({ code: 'custom', message: input === undefined ? 'required: a comma-separated list or an array of steps' : 'expected a comma-separated list or an array of steps' });
     return z.NEVER;

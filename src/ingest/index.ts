@@ -3,7 +3,7 @@ export { parseRequest, type RawRequest, type ParsedRequest, type AcceptedMessage
 export { ParsePool } from './parse-pool.ts';
 export { decodeBody, bodyLimitFor } from './body.ts';
 export { listEvents, listQuarantine, eventsState, type StoredEvent, type EventPage, type QuarantinedMessage } from './read-service.ts';
-export { SHORT_PATHS, MESSAGE_TYPES, LIMITS, messageSchema, type MessageType, type SegmentMessage } from './schema.ts';
+export { SHORT_PATHS, MESSAGE_TYPES, ENDPOINT_SCHEMAS, batchSchema, LIMITS, messageSchema, type MessageType, type SegmentMessage } from './schema.ts';
 export { validateMessage } from './validate.ts';
 export { normalizeMessage, correctTimestamp } from './normalize.ts';
 export { quarantineRow, type QuarantineEntry } from './quarantine.ts';

@@ -82,9 +82,11 @@ export function isJsonObject(v: unknown): v is Record<string, unknown> {
  * A JSON object. Checked in O(1): JSON keys are always strings, so walking every key the way
  * z.record does costs time on the hot path and finds nothing.
  */
-const dict = z.custom<Record<string, unknown>>(isJsonObject, {
-  error: (issue) => `expected object, received ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`,
-});
+const dict = z
+  .custom<Record<string, unknown>>(isJsonObject, {
+    error: (issue) => `expected object, received ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`,
+  })
+  .meta({ type: 'object' });
 
 const common = {
   messageId: z.string().min(1).max(MAX_CHARS.messageId).optional(),
@@ -109,6 +111,16 @@ const alias = z.looseObject({ ...common, type: z.literal('alias'), previousId: i
 export const messageSchema = z.discriminatedUnion('type', [track, identify, page, screen, group, alias]);
 export type SegmentMessage = z.infer<typeof messageSchema>;
 
+/** What each single-message endpoint (`/v1/track` …) accepts, for the API's description: `type` is implied by the path. */
+export const ENDPOINT_SCHEMAS: Readonly<Record<MessageType, z.ZodType>> = {
+  track: track.extend({ type: z.literal('track').optional() }),
+  identify: identify.extend({ type: z.literal('identify').optional() }),
+  page: page.extend({ type: z.literal('page').optional() }),
+  screen: screen.extend({ type: z.literal('screen').optional() }),
+  group: group.extend({ type: z.literal('group').optional() }),
+  alias: alias.extend({ type: z.literal('alias').optional() }),
+};
+
 /** Segment's documented limits. */
 export const LIMITS = {
   messageBytes: 32 * 1024,
@@ -117,6 +129,16 @@ export const LIMITS = {
   /** Objects nested deeper than this (properties, traits, context, integrations) are rejected. */
   maxDepth: 32,
 } as const;
+
+/**
+ * A batch as the SDKs send it, for the API's description: the endpoint checks each message on its
+ * own, so one bad message is reported by index while the others are stored.
+ */
+export const batchSchema = z.looseObject({
+  batch: z.array(messageSchema).min(1).max(LIMITS.batchMessages),
+  sentAt: timestamp.optional(),
+  writeKey: z.string().optional().meta({ description: 'the write key, when not in the Authorization header' }),
+});
 
 /** The fields whose nesting is limited to LIMITS.maxDepth, in the order they are reported. */
 export const DEPTH_LIMITED_FIELDS = ['properties', 'traits', 'context', 'integrations'] as const;

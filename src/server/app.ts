@@ -11,6 +11,7 @@ import { TributaryError } from '../errors/index.ts';
 import fastifyCookie from '@fastify/cookie';
 import { authenticate, type AuthContext } from './auth.ts';
 import { routeAccess } from './permissions.ts';
+import { apiDocs } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { DEFAULT_WEB_DIR, pageFallback, webRoutes } from './web.ts';
@@ -100,6 +101,7 @@ export async function buildApp(deps: AppDeps) {
     }
   });
   await app.register(fastifyCookie);
+  await app.register(apiDocs, { version: deps.version });
   const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
   await app.register(webRoutes, { webDir });
   const servePage = pageFallback(webDir);
@@ -132,7 +134,7 @@ export async function buildApp(deps: AppDeps) {
     if (!servePage(request, reply)) handleNotFound(request, reply);
   });
 
-  app.get('/api/health', async () => ({
+  app.get('/api/health', { config: { docs: { summary: 'Health, version and engine' } } }, async () => ({
     status: 'ok',
     version: deps.version,
     engine: deps.store.engine,

@@ -74,6 +74,15 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /api/people/:id': 'privacy:manage',
   'GET /api/privacy/keys': 'privacy:manage',
   'POST /api/privacy/keys/rotate': 'privacy:manage',
+
+  // The API's own description (src/server/openapi.ts): anyone signed in.
+  'GET /api/openapi.json': 'aggregates:read',
+  'GET /api/docs': 'aggregates:read',
+  'GET /api/docs/json': 'aggregates:read',
+  'GET /api/docs/yaml': 'aggregates:read',
+  'GET /api/docs/static/index.html': 'aggregates:read',
+  'GET /api/docs/static/swagger-initializer.js': 'aggregates:read',
+  'GET /api/docs/static/*': 'aggregates:read',
 };
 
 /** The access rule of a route, or null when the route is not in the table. */

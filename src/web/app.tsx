@@ -93,6 +93,9 @@ function Shell() {
           <span className="who" title={`role: ${session.data.role ?? ''}`}>
             {session.data.name}
           </span>
+          <a className="api-docs" href="/api/docs" target="_blank" rel="noopener" title="The HTTP API, every route and parameter (OpenAPI)">
+            API
+          </a>
           <button
             type="button"
             onClick={() => {

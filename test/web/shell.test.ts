@@ -54,6 +54,15 @@ describe('dashboard shell', () => {
     expect(d.problems).toEqual([]);
   });
 
+  it('links to the API docs, which open in a new tab with the same session', async () => {
+    const { page } = d;
+    const [docs] = await Promise.all([d.context.waitForEvent('page'), page.getByRole('link', { name: 'API', exact: true }).click()]);
+    await docs.locator('.opblock').first().waitFor({ timeout: 15_000 });
+    expect(await docs.locator('.info .title').innerText()).toMatch(/^Tributary/);
+    expect(await docs.locator('.opblock').count()).toBeGreaterThan(60);
+    await docs.close();
+  });
+
   it('signs out, and the session cookie no longer opens the API', async () => {
     const { page } = d;
     const cookie = (await d.context.cookies()).find((c) => c.name === 'tributary_session')!;

@@ -26,38 +26,38 @@ export function actorOf(request: FastifyRequest): Actor {
 /** Users, API tokens, write-key rotation and revocation, and the audit log (admin only). */
 export async function adminRoutes(app: FastifyInstance, opts: { admin: AccessAdmin; keyring?: PiiKeyring }): Promise<void> {
   const { admin } = opts;
-  app.get('/api/users', async () => ({ users: await admin.listUsers() }));
-  app.post('/api/users', async (request, reply) => {
+  app.get('/api/users', { config: { docs: { summary: 'List users and their roles' } } }, async () => ({ users: await admin.listUsers() }));
+  app.post('/api/users', { config: { docs: { summary: 'Add a user', body: userBody } } }, async (request, reply) => {
     const body = parseQuery(userBody, request.body);
     reply.status(201);
     return { user: await admin.addUser(actorOf(request), body) };
   });
-  app.patch<{ Params: { email: string } }>('/api/users/:email', async (request) => {
+  app.patch<{ Params: { email: string } }>('/api/users/:email', { config: { docs: { summary: 'Change a user’s role or password', body: userPatch, params: { email: 'the user’s e-mail' } } } }, async (request) => {
     const body = parseQuery(userPatch, request.body);
     let user = null;
     if (body.role) user = await admin.setUserRole(actorOf(request), request.params.email, body.role);
     if (body.password) await admin.setUserPassword(actorOf(request), request.params.email, body.password);
     return { user: user ?? (await admin.users.find(request.params.email)) };
   });
-  app.delete<{ Params: { email: string } }>('/api/users/:email', async (request) => ({ removed: await admin.removeUser(actorOf(request), request.params.email) }));
+  app.delete<{ Params: { email: string } }>('/api/users/:email', { config: { docs: { summary: 'Remove a user (their sessions end)', params: { email: 'the user’s e-mail' } } } }, async (request) => ({ removed: await admin.removeUser(actorOf(request), request.params.email) }));
 
-  app.get('/api/tokens', async () => ({ tokens: await admin.listTokens() }));
-  app.post('/api/tokens', async (request, reply) => {
+  app.get('/api/tokens', { config: { docs: { summary: 'List API tokens (never their secrets)' } } }, async () => ({ tokens: await admin.listTokens() }));
+  app.post('/api/tokens', { config: { docs: { summary: 'Create an API token', description: 'The answer holds the secret; it is shown this once and stored only as a hash.', body: tokenBody } } }, async (request, reply) => {
     const body = parseQuery(tokenBody, request.body);
     reply.status(201);
     return await admin.createToken(actorOf(request), body.name, body.role);
   });
-  app.delete<{ Params: { id: string } }>('/api/tokens/:id', async (request) => {
+  app.delete<{ Params: { id: string } }>('/api/tokens/:id', { config: { docs: { summary: 'Revoke an API token', params: { id: 'the token’s id' } } } }, async (request) => {
     await admin.revokeToken(actorOf(request), request.params.id);
     return { revoked: request.params.id };
   });
 
-  app.post<{ Params: { id: string } }>('/api/sources/:id/rotate', async (request) => admin.rotateSourceKey(actorOf(request), request.params.id));
-  app.delete<{ Params: { id: string } }>('/api/sources/:id', async (request) => ({ source: await admin.revokeSource(actorOf(request), request.params.id) }));
+  app.post<{ Params: { id: string } }>('/api/sources/:id/rotate', { config: { docs: { summary: 'Give a source a new write key', description: 'The new key is shown once; the old one stops working.', params: { id: 'the source’s id' } } } }, async (request) => admin.rotateSourceKey(actorOf(request), request.params.id));
+  app.delete<{ Params: { id: string } }>('/api/sources/:id', { config: { docs: { summary: 'Revoke a source’s write key', params: { id: 'the source’s id' } } } }, async (request) => ({ source: await admin.revokeSource(actorOf(request), request.params.id) }));
 
   // Keys that encrypt personal data: listed without their bytes; rotation adds one, old ones stay to read.
-  app.get('/api/privacy/keys', async () => ({ keys: opts.keyring?.list() ?? [] }));
-  app.post('/api/privacy/keys/rotate', async (request, reply) => {
+  app.get('/api/privacy/keys', { config: { docs: { summary: 'List the keys that seal personal data (ids and dates, no key bytes)' } } }, async () => ({ keys: opts.keyring?.list() ?? [] }));
+  app.post('/api/privacy/keys/rotate', { config: { docs: { summary: 'Seal new personal data with a new key', description: 'Older keys stay to open what they sealed.' } } }, async (request, reply) => {
     if (!opts.keyring) throw new TributaryError('bad_request', 'personal data is not encrypted on this server');
     const previous = opts.keyring.current.id;
     const id = await opts.keyring.rotate();
@@ -66,7 +66,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { admin: AccessAdm
     return { current: id, previous, keys: opts.keyring.list() };
   });
 
-  app.get('/api/audit', async (request) => {
+  app.get('/api/audit', { config: { docs: { summary: 'Read the audit log, newest first', query: auditQuery } } }, async (request) => {
     const q = parseQuery(auditQuery, request.query);
     return { entries: await admin.audit.list({ limit: q.limit, before: q.before ?? null, action: q.action ?? null, actor: q.actor ?? null }) };
   });

@@ -9,12 +9,12 @@ import { parseQuery } from '../validation.ts';
 export async function attributionRoutes(app: FastifyInstance, opts: { store: Store; consent: ConsentPolicy }): Promise<void> {
   // People who refused advertising are not in attribution journeys.
   const personAllowed = () => consentFilter(opts.store, 'advertising', opts.consent);
-  app.get('/api/attribution', async (request) => {
+  app.get('/api/attribution', { config: { docs: { summary: 'Conversion credit per channel, campaign or source/medium', description: 'One or more models (`model=last,markov`); people who refused advertising are left out.', query: attributionQuerySchema } } }, async (request) => {
     const query = parseQuery(attributionQuerySchema, request.query);
     return attributeFromStore(opts.store, query, { personAllowed: await personAllowed() });
   });
 
-  app.get('/api/attribution/compare', async (request) => {
+  app.get('/api/attribution/compare', { config: { docs: { summary: 'Models side by side', description: 'Every model unless `model` names some, with each channel’s share under each.', query: attributionQuerySchema } } }, async (request) => {
     // Every model unless `model=` names the ones to compare (the dashboard asks for those it shows).
     const given = request.query as Record<string, unknown>;
     const query = parseQuery(attributionQuerySchema, { ...given, model: given.model ?? 'all' });

@@ -19,7 +19,6 @@ const pageQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-/** Read API over stored events and the quarantine. */
 /** A quarantined payload as a reader may see it: sealed values opened or masked. */
 function shownPayload(payload: string | null, open: Opener, mode: 'clear' | 'mask'): string | null {
   if (payload === null || !mayHoldSealed(payload)) return payload;
@@ -32,9 +31,10 @@ function shownPayload(payload: string | null, open: Opener, mode: 'clear' | 'mas
   }
 }
 
+/** Read API over stored events and the quarantine. */
 export async function eventRoutes(app: FastifyInstance, opts: { store: Store; open?: Opener }): Promise<void> {
   const open = opts.open ?? cannotOpen;
-  app.get('/api/events', async (request) => {
+  app.get('/api/events', { config: { docs: { summary: 'Stored events, newest first', description: 'Personal data is masked for roles without `pii:read`. Page on with `cursor` from the answer.', query: eventsQuery } } }, async (request) => {
     const { limit, cursor, ...filter } = parseQuery(eventsQuery, request.query);
     const page = await listEvents(opts.store, filter, limit, cursor);
     // Sealed personal data is opened for roles with personal-data access, and masked for the others.
@@ -43,7 +43,7 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; op
     return { ...page, events: page.events.map((e) => ({ ...e, traits: show(e.traits, 'traits'), properties: show(e.properties, 'properties'), context: show(e.context, 'context') })) };
   });
 
-  app.get('/api/quarantine', async (request) => {
+  app.get('/api/quarantine', { config: { docs: { summary: 'Rejected messages with the reason and where (field, index, line)', query: pageQuery } } }, async (request) => {
     const { limit, offset } = parseQuery(pageQuery, request.query);
     const page = await listQuarantine(opts.store, limit, offset);
     const mode = can(request.principal?.role ?? '', 'pii:read') ? 'clear' : 'mask';

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import type { Sql, Store } from '../../store/index.ts';
 import { TributaryError } from '../../errors/index.ts';
 import type { IdentityService } from '../../identity/index.ts';
@@ -44,6 +45,9 @@ function sendCsv(reply: FastifyReply, name: string, text: string): string {
  * the people matching a filter whose consent allows the export, with e-mail and phone only when
  * asked for and the caller may read personal data.
  */
+/** A KPI export's query string: the export's own fields and a KPI request. */
+const kpiExportDocs = z.intersection(kpiExportFieldsSchema, kpiQuerySchema);
+
 export async function exportRoutes(app: FastifyInstance, opts: ExportRouteOptions): Promise<void> {
   const { store, audit } = opts;
   const analytics = consentScope(store.dialect, 'analytics', opts.consent);
@@ -51,7 +55,7 @@ export async function exportRoutes(app: FastifyInstance, opts: ExportRouteOption
   const funnelOptions = { personAllowed: (person: Sql) => consentAllowsSql(store.dialect, 'analytics', opts.consent, person) };
   const traitsOf = personTraitsReader(opts.identity, opts.open);
 
-  app.get('/api/kpis/export.csv', async (request, reply) => {
+  app.get('/api/kpis/export.csv', { config: { docs: { summary: 'A KPI breakdown as CSV (or JSON)', description: 'Groups of fewer people than the minimum group size are suppressed; the headers `x-tributary-suppressed-groups` and `x-tributary-min-group-size` say how many. Audited.', query: kpiExportDocs } } }, async (request, reply) => {
     const { format, ...rest } = parseQuery(kpiExportFieldsSchema, request.query);
     const result = await kpiExportFromStore(store, parseQuery(kpiQuerySchema, rest), { scope: analytics, minGroupSize: opts.minGroupSize });
     const actor = actorOf(request);
@@ -66,7 +70,7 @@ export async function exportRoutes(app: FastifyInstance, opts: ExportRouteOption
     return format === 'json' ? result : sendCsv(reply, `kpis-${namePart(result.by)}-${result.from}-${result.to}`, kpiExportCsv(result));
   });
 
-  app.get('/api/audiences/export.csv', async (request, reply) => {
+  app.get('/api/audiences/export.csv', { config: { docs: { summary: 'The people matching a filter, as CSV', description: 'Only people whose consent allows export. E-mail and phone only with `include=pii` and the `pii:read` permission. Audited.', query: audienceQuerySchema } } }, async (request, reply) => {
     const query = parseQuery(audienceQuerySchema, request.query);
     const actor = actorOf(request);
     const role = request.principal?.role ?? '';

@@ -34,7 +34,21 @@ export async function importRoutes(app: FastifyInstance, opts: { imports: Import
   );
   app.addHook('onClose', async () => imports.close());
 
-  app.post('/api/import/events', { bodyLimit: BODY_LIMIT }, async (request) => {
+  app.post(
+    '/api/import/events',
+    {
+      bodyLimit: BODY_LIMIT,
+      config: {
+        docs: {
+          summary: 'Import events: NDJSON, or CSV rows as JSON',
+          description: 'An NDJSON body takes its options in the query string; rows that fail are reported with their line and stored in the quarantine, the others are kept. Sending the same importId again adds nothing twice.',
+          query: ndjsonQuery,
+          body: csvBody,
+          rawBodies: { 'application/x-ndjson': 'one Segment message per line' },
+        },
+      },
+    },
+    async (request) => {
     if (Buffer.isBuffer(request.body)) {
       const q = parseQuery(ndjsonQuery, request.query);
       return imports.importNdjson(request.body, { importId: q.importId, file: q.file, sourceId: q.source, defaultType: q.type, firstLine: q.firstLine });
@@ -43,17 +57,17 @@ export async function importRoutes(app: FastifyInstance, opts: { imports: Import
     return imports.importCsvRows('events', b.header, b.rows, { importId: b.importId, file: b.file, sourceId: b.source, defaultType: b.type });
   });
 
-  app.post('/api/import/customers', { bodyLimit: BODY_LIMIT }, async (request) => {
+  app.post('/api/import/customers', { bodyLimit: BODY_LIMIT, config: { docs: { summary: 'Import customers (CRM rows) as CSV rows', body: csvBody } } }, async (request) => {
     const b = parseQuery(csvBody, request.body);
     return imports.importCsvRows('customers', b.header, b.rows, { importId: b.importId, file: b.file, sourceId: b.source });
   });
 
-  app.post('/api/import/spend', { bodyLimit: BODY_LIMIT }, async (request) => {
+  app.post('/api/import/spend', { bodyLimit: BODY_LIMIT, config: { docs: { summary: 'Import daily ad spend per channel and campaign as CSV rows', body: csvBody } } }, async (request) => {
     const b = parseQuery(csvBody, request.body);
     return imports.importSpendRows(b.header, b.rows, { importId: b.importId, file: b.file });
   });
 
-  app.get('/api/imports', async (request) => {
+  app.get('/api/imports', { config: { docs: { summary: 'Past imports with their counts of stored, duplicate and rejected rows', query: listQuery } } }, async (request) => {
     const { limit } = parseQuery(listQuery, request.query);
     return { imports: await imports.listImports(limit) };
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { TributaryError } from '../../errors/index.ts';
-import { SHORT_PATHS, MESSAGE_TYPES, type IngestService, type MessageType } from '../../ingest/index.ts';
+import { SHORT_PATHS, MESSAGE_TYPES, ENDPOINT_SCHEMAS, LIMITS, batchSchema, type IngestService, type MessageType } from '../../ingest/index.ts';
 import { basicUser } from '../auth.ts';
 
 /** Raw bodies larger than this are refused before reading (gzip of a 500 KB batch is far smaller). */
@@ -62,10 +62,18 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestS
   };
 
   for (const [path, kind] of ENDPOINTS) {
-    app.post(`/v1/${path}`, (request) => handle(request, kind));
+    const short = path.length === 1 ? ` (the browser SDK’s short path for /v1/${kind})` : '';
+    const docs = {
+      summary: kind === 'batch' ? `Send up to ${LIMITS.batchMessages} messages at once${short}` : `Send a ${kind} message${short}`,
+      description:
+        'Segment’s HTTP tracking API: any Content-Type, gzip-compressed or not. A message that fails is answered 400 with its index and reason and kept in the quarantine; the others in a batch are stored.',
+      body: kind === 'batch' ? batchSchema : ENDPOINT_SCHEMAS[kind],
+    };
+    app.post(`/v1/${path}`, { config: { docs } }, (request) => handle(request, kind));
   }
 
-  app.get<{ Params: { writeKey: string } }>('/v1/projects/:writeKey/settings', async (request, reply) => {
+  const settingsDocs = { summary: 'Settings for @segment/analytics-next (`cdnURL` pointed here)', params: { writeKey: 'the source’s write key' } };
+  app.get<{ Params: { writeKey: string } }>('/v1/projects/:writeKey/settings', { config: { docs: settingsDocs } }, async (request, reply) => {
     await ingest.authenticate(request.params.writeKey);
     const host = request.headers.host ?? request.hostname;
     reply.header('Cache-Control', 'no-store');

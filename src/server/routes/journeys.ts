@@ -11,7 +11,7 @@ import { parseQuery } from '../validation.ts';
  */
 export async function journeyRoutes(app: FastifyInstance, opts: { store: Store; consent: ConsentPolicy }): Promise<void> {
   const options = async () => ({ personAllowed: await consentFilter(opts.store, 'analytics', opts.consent) });
-  app.get('/api/journeys/top', async (request) => topPathsFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), await options()));
-  app.get('/api/journeys/timing', async (request) => pathTimingFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), await options()));
-  app.get('/api/journeys/flows', async (request) => pathFlowsFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), await options()));
+  app.get('/api/journeys/top', { config: { docs: { summary: 'The most common channel paths to conversion', query: journeysQuerySchema } } }, async (request) => topPathsFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), await options()));
+  app.get('/api/journeys/timing', { config: { docs: { summary: 'Time and touches to conversion, overall and by first channel', query: journeysQuerySchema } } }, async (request) => pathTimingFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), await options()));
+  app.get('/api/journeys/flows', { config: { docs: { summary: 'Step-to-step channel flows (for a Sankey diagram)', query: journeysQuerySchema } } }, async (request) => pathFlowsFromStore(opts.store, parseQuery(journeysQuerySchema, request.query), await options()));
 }

@@ -10,5 +10,5 @@ import { parseQuery } from '../validation.ts';
  */
 export async function kpiRoutes(app: FastifyInstance, opts: { store: Store; consent: ConsentPolicy }): Promise<void> {
   const scope = consentScope(opts.store.dialect, 'analytics', opts.consent);
-  app.get('/api/kpis', async (request) => kpisFromStore(opts.store, parseQuery(kpiQuerySchema, request.query), { scope }));
+  app.get('/api/kpis', { config: { docs: { summary: 'KPIs over a range: totals, a series by period, a breakdown and the change from the previous range', query: kpiQuerySchema } } }, async (request) => kpisFromStore(opts.store, parseQuery(kpiQuerySchema, request.query), { scope }));
 }

@@ -10,5 +10,5 @@ import { parseQuery } from '../validation.ts';
  */
 export async function retentionRoutes(app: FastifyInstance, opts: { store: Store; consent: ConsentPolicy }): Promise<void> {
   const scope = consentScope(opts.store.dialect, 'analytics', opts.consent);
-  app.get('/api/retention', async (request) => retentionFromStore(opts.store, parseQuery(retentionQuerySchema, request.query), { scope }));
+  app.get('/api/retention', { config: { docs: { summary: 'Cohort table: who comes back, buys again or spends, by cohort and period', query: retentionQuerySchema } } }, async (request) => retentionFromStore(opts.store, parseQuery(retentionQuerySchema, request.query), { scope }));
 }

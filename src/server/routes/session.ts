@@ -30,12 +30,12 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionOptions):
   const setCookie = (request: FastifyRequest, reply: FastifyReply, secret: string, expiresAt: Date) =>
     reply.setCookie(SESSION_COOKIE, secret, { path: '/', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', expires: expiresAt });
 
-  app.get('/api/session', async (request) => {
+  app.get('/api/session', { config: { docs: { summary: 'Who is signed in (the session cookie)' } } }, async (request) => {
     const principal = await sessionPrincipal(request, opts);
     return principal ? describe(principal) : { authenticated: false };
   });
 
-  app.post('/api/session', async (request, reply) => {
+  app.post('/api/session', { config: { docs: { summary: 'Sign in with e-mail and password, or an API token', description: 'Sets an HttpOnly session cookie. Repeated failures lock the account for a while.', body: loginBody } } }, async (request, reply) => {
     const wait = attempts.take(request.ip, Date.now());
     if (wait > 0) throw new TributaryError('rate_limited', `too many sign-in attempts from this address: try again in ${wait} s`, undefined, { retryAfter: wait });
     const body = parseQuery(loginBody, request.body);
@@ -64,7 +64,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: SessionOptions):
     return describe({ kind: 'user', id: check.user.id, name: check.user.email, role: check.user.role });
   });
 
-  app.delete('/api/session', async (request, reply) => {
+  app.delete('/api/session', { config: { docs: { summary: 'Sign out' } } }, async (request, reply) => {
     const secret = request.cookies[SESSION_COOKIE];
     if (secret) {
       const principal = await opts.users.resolveSession(secret);

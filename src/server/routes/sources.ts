@@ -15,9 +15,9 @@ const createBody = z.object({ name: z.string().trim().min(1, 'enter a name for t
  */
 export async function sourceRoutes(app: FastifyInstance, opts: { admin: AccessAdmin }): Promise<void> {
   const { admin } = opts;
-  app.get('/api/sources', async () => ({ sources: await admin.access.listSources() }));
+  app.get('/api/sources', { config: { docs: { summary: 'List sources with a hint of their write key' } } }, async () => ({ sources: await admin.access.listSources() }));
 
-  app.post('/api/sources', async (request, reply) => {
+  app.post('/api/sources', { config: { docs: { summary: 'Create a source', description: 'The answer holds its write key, shown this once. Audited.', body: createBody } } }, async (request, reply) => {
     const { name } = parseQuery(createBody, request.body);
     const existing = await admin.access.listSources();
     if (existing.some((s) => s.name.toLowerCase() === name.toLowerCase())) throw new TributaryError('conflict', `name: a source called "${name}" already exists`);
