@@ -5,6 +5,7 @@ import { registerPrivacy } from './commands/privacy.ts';
 import { registerAttribute } from './commands/attribute.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerEvents } from './commands/events.ts';
+import { registerQuarantine } from './commands/quarantine.ts';
 import { registerExport } from './commands/export.ts';
 import { registerFunnel } from './commands/funnel.ts';
 import { registerJourneys } from './commands/journeys.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerInit(program);
   registerServe(program);
   registerEvents(program);
+  registerQuarantine(program);
   registerImport(program);
   registerAttribute(program);
   registerFunnel(program);

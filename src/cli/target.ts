@@ -6,10 +6,29 @@ import { readServerFile } from '../server/index.ts';
 export interface ServerClient {
   readonly url: string;
   get<T>(path: string): Promise<T>;
+  /** A GET whose answer is not JSON (CSV, NDJSON): its body and headers. */
+  getText(path: string): Promise<{ text: string; headers: Headers }>;
   send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
+/** The server's error envelope as a TributaryError (a body that is not one: the status). */
+function errorOf(status: number, text: string): TributaryError {
+  let error: { code?: ErrorCode; message?: string } = {};
+  try {
+    error = (JSON.parse(text) as { error?: typeof error }).error ?? {};
+  } catch {
+    // not a JSON error envelope
+  }
+  return new TributaryError(error.code ?? 'bad_request', error.message ?? `server answered ${status}`);
+}
+
 function client(url: string, token: string): ServerClient {
+  const getText = async (path: string) => {
+    const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+    const text = await res.text();
+    if (!res.ok) throw errorOf(res.status, text);
+    return { text, headers: res.headers };
+  };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -18,7 +37,7 @@ function client(url: string, token: string): ServerClient {
     if (!res.ok) throw new TributaryError(answer.error?.code ?? 'bad_request', answer.error?.message ?? `server answered ${res.status}`);
     return answer;
   };
-  return { url, get: (path) => call('GET', path), send: (method, path, body) => call(method, path, body) };
+  return { url, get: (path) => call('GET', path), getText, send: (method, path, body) => call(method, path, body) };
 }
 
 /**

@@ -37,3 +37,12 @@ export const listQuarantineSql = (limit: number, offset: number): Sql =>
   sql`SELECT * FROM quarantine ORDER BY received_at DESC, id LIMIT ${limit} OFFSET ${offset}`;
 
 export const countQuarantineSql = (): Sql => sql`SELECT count(*) AS n FROM quarantine`;
+
+const receivedBefore = (before: Date | null): Sql => (before === null ? sql`TRUE` : sql`received_at < ${before}`);
+
+/** Kept payloads in the order they arrived, by batch index or file line (to import again in that order), a page at a time. */
+export const quarantinePayloadsSql = (before: Date | null, limit: number, offset: number): Sql =>
+  sql`SELECT id, payload FROM quarantine WHERE ${receivedBefore(before)} ORDER BY received_at, message_index NULLS FIRST, id LIMIT ${limit} OFFSET ${offset}`;
+
+/** Removes the rejected messages received before `before` (all when null). */
+export const deleteQuarantineSql = (before: Date | null): Sql => sql`DELETE FROM quarantine WHERE ${receivedBefore(before)}`;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppendRow } from '../store/index.ts';
+import { revealPayload, type Opener } from '../privacy/index.ts';
 
 export const QUARANTINE_PAYLOAD_MAX = 64 * 1024;
 
@@ -57,4 +58,31 @@ export function quarantineRow(entry: QuarantineEntry): AppendRow {
     entry.details === undefined ? null : JSON.stringify(entry.details),
     payloadText(entry.payload),
   ];
+}
+
+/** A kept payload as messages to import again, or why it cannot be. */
+export type Replayable = { readonly messages: Record<string, unknown>[] } | { readonly skipped: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The messages of a kept payload, personal data opened, ready to be fixed and imported again: a
+ * rejected message is one; a whole batch rejected as a request gives each of its messages. A body
+ * that was not JSON, or was cut at QUARANTINE_PAYLOAD_MAX, is skipped with the reason.
+ */
+export function replayableMessages(payload: string | null, open: Opener): Replayable {
+  if (payload === null) return { skipped: 'nothing was kept' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return { skipped: payload.length >= QUARANTINE_PAYLOAD_MAX ? `cut at ${QUARANTINE_PAYLOAD_MAX} bytes` : 'the body was not JSON' };
+  }
+  const shown = revealPayload(parsed, open, 'clear');
+  if (!isObject(shown)) return { skipped: typeof shown === 'string' ? 'the body was not JSON' : 'not a JSON object' };
+  if ('batch' in shown) {
+    const messages = Array.isArray(shown.batch) ? shown.batch.filter(isObject) : [];
+    return messages.length > 0 ? { messages } : { skipped: 'a batch without messages' };
+  }
+  return { messages: [shown] };
 }

@@ -1,6 +1,17 @@
 import { TributaryError } from '../errors/index.ts';
-import type { Store } from '../store/index.ts';
-import { countEventsSql, countQuarantineSql, eventsStateSql, listEventsSql, listQuarantineSql, type EventFilter } from './events.sql.ts';
+import { changedRows, type Store } from '../store/index.ts';
+import type { Opener } from '../privacy/index.ts';
+import {
+  countEventsSql,
+  countQuarantineSql,
+  deleteQuarantineSql,
+  eventsStateSql,
+  listEventsSql,
+  listQuarantineSql,
+  quarantinePayloadsSql,
+  type EventFilter,
+} from './events.sql.ts';
+import { replayableMessages } from './quarantine.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -109,6 +120,38 @@ export async function listEvents(
     events: rows.map(toStoredEvent),
     nextCursor: rows.length === limit && last ? encodeCursor(last.received_ms as number, last.message_id as string) : null,
   };
+}
+
+/** What an export of the quarantine wrote: NDJSON lines, and the kept payloads it could not use. */
+export interface QuarantineExport {
+  readonly lines: string[];
+  readonly messages: number;
+  readonly skipped: ReadonlyArray<{ readonly id: string; readonly why: string }>;
+}
+
+/**
+ * The rejected messages received before `before` (all when null) as NDJSON, oldest first, personal
+ * data opened: to fix and import again (`tributary import events`).
+ */
+export async function exportQuarantine(store: Store, open: Opener, before: Date | null): Promise<QuarantineExport> {
+  const lines: string[] = [];
+  const skipped: Array<{ id: string; why: string }> = [];
+  const PAGE = 1000;
+  for (let offset = 0; ; offset += PAGE) {
+    const rows = await store.query<{ id: string; payload: string | null }>(quarantinePayloadsSql(before, PAGE, offset));
+    for (const row of rows) {
+      const replay = replayableMessages(row.payload, open);
+      if ('skipped' in replay) skipped.push({ id: row.id, why: replay.skipped });
+      else for (const m of replay.messages) lines.push(JSON.stringify(m));
+    }
+    if (rows.length < PAGE) break;
+  }
+  return { lines, messages: lines.length, skipped };
+}
+
+/** Deletes the rejected messages received before `before` (all when null); answers how many. */
+export async function clearQuarantine(store: Store, before: Date | null): Promise<number> {
+  return changedRows(await store.query(deleteQuarantineSql(before)));
 }
 
 /** Rejected messages with their reasons, newest first. */

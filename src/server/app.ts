@@ -149,7 +149,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(sourceRoutes, { admin: deps.admin });
   await app.register(adminRoutes, { admin: deps.admin, keyring: deps.keyring });
   await app.register(ingestRoutes, { ingest: deps.ingest });
-  await app.register(eventRoutes, { store: deps.store, open: deps.keyring?.open });
+  await app.register(eventRoutes, { store: deps.store, audit: deps.admin.audit, open: deps.keyring?.open });
   await app.register(catalogRoutes, { store: deps.store });
   await app.register(attributionRoutes, { store: deps.store, consent: deps.consent });
   await app.register(conversionRoutes, { store: deps.store, audit: deps.admin.audit });

@@ -48,6 +48,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
 
   // Data operations.
   'GET /api/quarantine': 'data:read',
+  // Rejected messages with personal data opened, to fix and import again (pii:read checked by the route; audited).
+  'GET /api/quarantine/export.ndjson': 'data:read',
+  'DELETE /api/quarantine': 'data:write',
   'GET /api/imports': 'data:read',
   'GET /api/sources': 'data:read',
   'POST /api/import/events': 'data:write',

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { assertCleanText, expectFitsPhone, openDashboardForFile } from '../helpers/browser.ts';
@@ -129,6 +130,12 @@ describe('Data page', () => {
     expect(await payload.innerText()).toContain(`"event": "${marker}"`);
     await row.getByRole('button', { name: 'Hide payload' }).click();
     expect(await payload.count()).toBe(0);
+
+    // Downloaded to be fixed and imported again: the rejected message as it was sent.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download all as NDJSON' }).click()]);
+    expect(download.suggestedFilename()).toBe('rejected-messages.ndjson');
+    const lines = fs.readFileSync((await download.path())!, 'utf8').trimEnd().split('\n').map((l: string) => JSON.parse(l));
+    expect(lines).toContainEqual(expect.objectContaining({ event: marker, properties: { plan: 'pro' } }));
   });
 
   it('lists the import history as the API has it, with where the rejects are', async () => {

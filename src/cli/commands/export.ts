@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { loadConfig, type Config } from '../../config/index.ts';
-import { TributaryError, type ErrorCode } from '../../errors/index.ts';
+import { TributaryError } from '../../errors/index.ts';
 import type { Sql, Store } from '../../store/index.ts';
-import { readServerFile } from '../../server/index.ts';
 import { createServices } from '../../server/services.ts';
 import { loadOrCreateSecret } from '../../privacy/index.ts';
 import { consentAllowsSql } from '../../profiles/index.ts';
@@ -24,7 +23,7 @@ import {
   type KpiExport,
 } from '../../analytics/index.ts';
 import { note } from '../output.ts';
-import { withDataDir, type ServerClient } from '../target.ts';
+import { withDataDir } from '../target.ts';
 
 interface CommonOptions {
   data?: string;
@@ -62,23 +61,6 @@ function check<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   throw new TributaryError('bad_request', parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'query'}: ${i.message}`).join('; '));
 }
 
-/** GET through the running server, answering its body as text (CSV) or the parsed JSON. */
-async function fetchExport(dataDir: string, api: ServerClient, path: string): Promise<string> {
-  const token = readServerFile(dataDir)?.token ?? '';
-  const res = await fetch(api.url + path, { headers: { authorization: `Bearer ${token}` } });
-  const text = await res.text();
-  if (!res.ok) {
-    let error: { code?: ErrorCode; message?: string } = {};
-    try {
-      error = (JSON.parse(text) as { error?: typeof error }).error ?? {};
-    } catch {
-      // not a JSON error envelope
-    }
-    throw new TributaryError(error.code ?? 'bad_request', error.message ?? `server answered ${res.status}`);
-  }
-  return text;
-}
-
 /** The capabilities of the data directory when no server holds it. */
 function servicesOf(store: Store, config: Config) {
   return createServices(store, config, loadOrCreateSecret(config.dataDir, config.secret));
@@ -105,7 +87,7 @@ async function exportKpis(opts: KpiExportOptions): Promise<void> {
   const config = loadConfig({ dataDir: opts.data });
   const result = await withDataDir<KpiExport>(
     config.dataDir,
-    async (api) => JSON.parse(await fetchExport(config.dataDir, api, `/api/kpis/export.csv?${new URLSearchParams({ ...query, format: 'json' })}`)) as KpiExport,
+    async (api) => JSON.parse((await api.getText(`/api/kpis/export.csv?${new URLSearchParams({ ...query, format: 'json' })}`)).text) as KpiExport,
     async (store) => {
       const services = await servicesOf(store, config);
       const k = config.access.exportMinGroupSize;
@@ -137,7 +119,7 @@ async function exportAudience(opts: AudienceOptions): Promise<void> {
   const config = loadConfig({ dataDir: opts.data });
   const result = await withDataDir<AudienceExport>(
     config.dataDir,
-    async (api) => JSON.parse(await fetchExport(config.dataDir, api, `/api/audiences/export.csv?${new URLSearchParams({ ...query, format: 'json' })}`)) as AudienceExport,
+    async (api) => JSON.parse((await api.getText(`/api/audiences/export.csv?${new URLSearchParams({ ...query, format: 'json' })}`)).text) as AudienceExport,
     async (store) => {
       // Whoever runs the CLI on the data directory owns it: personal data is theirs to export.
       const services = await servicesOf(store, config);

@@ -1,5 +1,5 @@
 import { Fragment, useState } from 'react';
-import { useQuarantine, type QuarantinedMessage } from '../api/data.ts';
+import { useCan, useQuarantine, type QuarantinedMessage } from '../api/data.ts';
 import { formatInteger } from '../lib/format.ts';
 import { FieldList } from './data-fields.tsx';
 import { Time } from './data-time.tsx';
@@ -65,12 +65,15 @@ export function DataQuarantine({ live }: { live: boolean }) {
   const [offset, setOffset] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
   const quarantine = useQuarantine(PAGE, offset, live && offset === 0);
+  // The export carries personal data opened, to be imported again.
+  const canExport = useCan('pii:read');
   return (
     <section className="panel section" aria-labelledby="quarantine-title">
       <h2 id="quarantine-title">Quarantine</h2>
       <p className="help">
         Messages that can never be stored as sent (a missing id, a bad timestamp, a malformed import row) are kept here with the reason, so you can
-        fix the sender and replay them. Valid messages of the same batch are stored.
+        fix the sender. Valid messages of the same batch are stored. To keep the rejected ones, download them as NDJSON, correct them and import the
+        file as events.
       </p>
       <QueryView
         query={quarantine}
@@ -81,6 +84,15 @@ export function DataQuarantine({ live }: { live: boolean }) {
           <>
             <p className="help" data-quarantine-total={d.total}>
               {formatInteger(d.total)} rejected messages; showing {formatInteger(d.total === 0 ? 0 : offset + 1)}–{formatInteger(offset + d.messages.length)}, newest first.
+              {canExport ? (
+                <>
+                  {' '}
+                  <a href="/api/quarantine/export.ndjson" download="rejected-messages.ndjson">
+                    Download all as NDJSON
+                  </a>{' '}
+                  (oldest first, personal data included).
+                </>
+              ) : null}
             </p>
             <div className="table-wrap quarantine-wrap">
               <table className="data-table" data-table="quarantine">
