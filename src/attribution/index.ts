@@ -17,7 +17,7 @@ export { computeSubsetShapley, MAX_SUBSET_PLAYERS, zetaTransform } from './subse
 export { attributeTimeDecay, computeTimeDecayShares, DAY_MS, type TimeDecayOptions } from './time-decay.ts';
 export * from './run.ts';
 export * from './report.ts';
-export { attributeFromStore, attributePaths, loadPathAggregates, resolveJourneyQuery, REPORT_MODELS, DEFAULT_MODELS, type AttributionRequest } from './service.ts';
+export { attributeFromStore, attributePaths, readPathFile, loadPathAggregates, resolveJourneyQuery, REPORT_MODELS, DEFAULT_MODELS, type AttributionRequest } from './service.ts';
 export { getConversionDefinition, type ConversionDefinition } from '../channels/index.ts';
 export { pathAggregateSql, timeDecaySql, journeyCtesSql, journeyPathsSql, stepLabelNo, stepMs, labelName, STEP_SEPARATOR, type JourneyQuery, type JourneyGranularity } from './journeys.sql.ts';
-export { attributionQuerySchema, parseDays, parseDate, type AttributionQuery } from './request.ts';
+export { attributionQuerySchema, pathFileQuerySchema, parseDays, parseDate, type AttributionQuery } from './request.ts';

@@ -53,11 +53,23 @@ function tryParse<T>(fn: () => T, ctx: z.RefinementCtx): T {
  * The attribution request as the HTTP query string and the CLI spell it (strings in, typed
  * request out); one schema for both so they accept the same things.
  */
+const modelFields = {
+  model: modelSchema,
+  order: z.coerce.number().int().min(1, `order: must be 1 to ${MAX_MARKOV_ORDER}`).max(MAX_MARKOV_ORDER, `order: must be 1 to ${MAX_MARKOV_ORDER}`).default(1),
+  nulls: z.union([z.boolean(), z.stringbool()]).default(true),
+};
+
+/**
+ * The options that apply to a path file (ChannelAttribution layout): its rows are journeys
+ * already, so there is no range, lookback, grouping or conversion to choose.
+ */
+export const pathFileQuerySchema = z
+  .strictObject(modelFields, { error: (issue) => (issue.code === 'unrecognized_keys' ? `${issue.keys.join(', ')} ${issue.keys.length > 1 ? 'are not options' : 'is not an option'} for a path file (its rows are journeys already)` : undefined) })
+  .transform((q): Pick<AttributionRequest, 'models' | 'order' | 'includeNulls'> => ({ models: q.model, order: q.order, includeNulls: q.nulls }));
+
 export const attributionQuerySchema = z
   .object({
-    model: modelSchema,
-    order: z.coerce.number().int().min(1, `order: must be 1 to ${MAX_MARKOV_ORDER}`).max(MAX_MARKOV_ORDER, `order: must be 1 to ${MAX_MARKOV_ORDER}`).default(1),
-    nulls: z.union([z.boolean(), z.stringbool()]).default(true),
+    ...modelFields,
     lookback: z.string().default('30d'),
     halfLife: z.string().default('7d'),
     from: z.string().optional(),

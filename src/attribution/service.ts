@@ -1,4 +1,6 @@
 import type { Store } from '../store/index.ts';
+import { TributaryError } from '../errors/index.ts';
+import { parsePathFile, PathFileError } from './paths.ts';
 import { getConversionDefinition, readConversionCopy, type ConversionCopy } from '../channels/index.ts';
 import { MODEL_NAMES, runAll, type ModelName, type RunAllOptions } from './run.ts';
 import { spendByLabelSql, type JourneyGranularity, type JourneyQuery } from './journeys.sql.ts';
@@ -69,6 +71,16 @@ export async function loadPathAggregates(store: Store, query: JourneyQuery): Pro
 }
 
 /** Runs the requested models over path aggregates (no spend). Time decay needs timestamps. */
+/** A path file's aggregates; a malformed line is the caller's error (400, exit code 1), naming the line. */
+export function readPathFile(text: string): PathAggregate[] {
+  try {
+    return parsePathFile(text);
+  } catch (err) {
+    if (err instanceof PathFileError) throw new TributaryError('bad_request', err.message, { line: err.line });
+    throw err;
+  }
+}
+
 export function attributePaths(paths: readonly PathAggregate[], request: Pick<AttributionRequest, 'models' | 'order' | 'includeNulls'>): AttributionResult[] {
   const models = request.models.filter((m) => m !== 'time-decay');
   const options: RunAllOptions = {

@@ -18,6 +18,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/kpis': 'aggregates:read',
   'GET /api/attribution': 'aggregates:read',
   'GET /api/attribution/compare': 'aggregates:read',
+  // Models over a path file the caller sends (nothing from the store is read).
+  'POST /api/attribution/paths': 'aggregates:read',
   'GET /api/journeys/top': 'aggregates:read',
   'GET /api/journeys/timing': 'aggregates:read',
   'GET /api/journeys/flows': 'aggregates:read',

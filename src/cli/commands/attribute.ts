@@ -7,7 +7,7 @@ import {
   attributePaths,
   attributionQuerySchema,
   compareResults,
-  parsePathFile,
+  readPathFile,
   toReportResult,
   type ReportResult,
 } from '../../attribution/index.ts';
@@ -91,7 +91,7 @@ export function registerAttribute(program: Command): void {
       let results: ReportResult[];
       if (opts.paths) {
         if (!fs.existsSync(opts.paths)) throw new TributaryError('bad_request', `--paths: no such file ${opts.paths}`);
-        const paths = parsePathFile(fs.readFileSync(opts.paths, 'utf8'));
+        const paths = readPathFile(fs.readFileSync(opts.paths, 'utf8'));
         if (request.models.includes('time-decay')) note('time-decay skipped: a path file has no touch timestamps');
         results = attributePaths(paths, request).map((r) => toReportResult(r, null));
       } else {
