@@ -66,12 +66,12 @@ export function tryParse<T>(fn: () => T, ctx: z.RefinementCtx, path: string): T 
  */
 export const kpiQuerySchema = z
   .object({
-    from: z.string().optional(),
-    to: z.string().optional(),
-    granularity: z.enum(GRANULARITIES, { message: `must be one of ${GRANULARITIES.join(', ')}` }).default('day'),
-    by: z.string().optional(),
-    metrics: z.string().default('all'),
-    conversion: z.string().min(1).optional(),
+    from: z.string().optional().meta({ description: 'first day (YYYY-MM-DD, UTC) or a whole hour (ISO time); default: the 30 days up to the latest event' }),
+    to: z.string().optional().meta({ description: 'last day, included (YYYY-MM-DD) or a whole hour' }),
+    granularity: z.enum(GRANULARITIES, { message: `must be one of ${GRANULARITIES.join(', ')}` }).default('day').meta({ description: 'the period of the series' }),
+    by: z.string().optional().meta({ description: `a breakdown: ${BREAKDOWNS.join(', ')}, trait:NAME (a trait's dotted path) or none` }),
+    metrics: z.string().default('all').meta({ description: `comma-separated: ${KPI_METRICS.join(', ')}; or all` }),
+    conversion: z.string().min(1).optional().meta({ description: 'a conversion definition’s name (default: the default one)' }),
   })
   .transform((q, ctx): KpiRequest => {
     const from = q.from === undefined ? null : tryParse(() => parseBoundary(q.from!, 'from'), ctx, 'from');

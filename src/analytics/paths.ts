@@ -41,13 +41,25 @@ function tryParse<T>(fn: () => T, ctx: z.RefinementCtx, path: string): T {
 /** The journeys request as the HTTP query string and the CLI spell it. */
 export const journeysQuerySchema = z
   .object({
-    lookback: z.string().default('30d'),
-    from: z.string().optional(),
-    to: z.string().optional(),
-    by: z.enum(['channel', 'campaign', 'source-medium']).default('channel'),
-    conversion: z.string().min(1).optional(),
-    limit: z.coerce.number().int('must be a whole number').min(1, `must be 1 to ${MAX_TOP_PATHS}`).max(MAX_TOP_PATHS, `must be 1 to ${MAX_TOP_PATHS}`).default(DEFAULT_TOP_PATHS),
-    depth: z.coerce.number().int('must be a whole number').min(1, `must be 1 to ${MAX_FLOW_DEPTH}`).max(MAX_FLOW_DEPTH, `must be 1 to ${MAX_FLOW_DEPTH}`).default(DEFAULT_FLOW_DEPTH),
+    lookback: z.string().default('30d').meta({ description: 'how far before a conversion its touches count, in days (`30d`)' }),
+    from: z.string().optional().meta({ description: 'first conversion day (YYYY-MM-DD, UTC); default: all' }),
+    to: z.string().optional().meta({ description: 'last conversion day, included' }),
+    by: z.enum(['channel', 'campaign', 'source-medium']).default('channel').meta({ description: 'what a journey step is' }),
+    conversion: z.string().min(1).optional().meta({ description: 'a conversion definition’s name (default: the default one)' }),
+    limit: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, `must be 1 to ${MAX_TOP_PATHS}`)
+      .max(MAX_TOP_PATHS, `must be 1 to ${MAX_TOP_PATHS}`)
+      .default(DEFAULT_TOP_PATHS)
+      .meta({ description: 'top paths: how many' }),
+    depth: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, `must be 1 to ${MAX_FLOW_DEPTH}`)
+      .max(MAX_FLOW_DEPTH, `must be 1 to ${MAX_FLOW_DEPTH}`)
+      .default(DEFAULT_FLOW_DEPTH)
+      .meta({ description: 'flows: how many steps from the start of a journey' }),
   })
   .transform(
     (q, ctx): JourneysRequest => ({

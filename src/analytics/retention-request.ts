@@ -25,17 +25,18 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(va
 /** The retention request as the HTTP query and the CLI spell it (one schema for both). */
 export const retentionQuerySchema = z
   .object({
-    cohort: oneOf(COHORT_UNITS).default('week'),
-    anchor: oneOf(COHORT_ANCHORS).default('first_conversion'),
-    measure: oneOf(RETENTION_MEASURES).default('repeat_purchase'),
+    cohort: oneOf(COHORT_UNITS).default('week').meta({ description: 'the length of a cohort and of each period after it' }),
+    anchor: oneOf(COHORT_ANCHORS).default('first_conversion').meta({ description: 'what puts a person in a cohort: their first conversion or first visit' }),
+    measure: oneOf(RETENTION_MEASURES).default('repeat_purchase').meta({ description: 'what each cell counts: members who bought again, were active, or revenue per member' }),
     by: z
       .string()
       .transform((s) => s.trim().replace('-', '_'))
       .pipe(z.enum([...ACQUISITION_BREAKDOWNS, 'none'], { message: `must be one of ${ACQUISITION_BREAKDOWNS.join(', ')}, none` }))
-      .optional(),
-    from: z.string().optional(),
-    to: z.string().optional(),
-    conversion: z.string().min(1).optional(),
+      .optional()
+      .meta({ description: `split each cohort by how its members were acquired: ${ACQUISITION_BREAKDOWNS.join(', ')} or none` }),
+    from: z.string().optional().meta({ description: 'first cohort day (YYYY-MM-DD, UTC)' }),
+    to: z.string().optional().meta({ description: 'last day, included (YYYY-MM-DD)' }),
+    conversion: z.string().min(1).optional().meta({ description: 'a conversion definition’s name (default: the default one)' }),
   })
   .transform((q, ctx): RetentionRequest => {
     const from = q.from === undefined ? null : tryParse(() => parseBoundary(q.from!, 'from'), ctx, 'from');

@@ -54,9 +54,15 @@ function tryParse<T>(fn: () => T, ctx: z.RefinementCtx): T {
  * request out); one schema for both so they accept the same things.
  */
 const modelFields = {
-  model: modelSchema,
-  order: z.coerce.number().int().min(1, `order: must be 1 to ${MAX_MARKOV_ORDER}`).max(MAX_MARKOV_ORDER, `order: must be 1 to ${MAX_MARKOV_ORDER}`).default(1),
-  nulls: z.union([z.boolean(), z.stringbool()]).default(true),
+  model: modelSchema.meta({ description: `comma-separated: ${REPORT_MODELS.join(', ')}; or all` }),
+  order: z.coerce
+    .number()
+    .int()
+    .min(1, `order: must be 1 to ${MAX_MARKOV_ORDER}`)
+    .max(MAX_MARKOV_ORDER, `order: must be 1 to ${MAX_MARKOV_ORDER}`)
+    .default(1)
+    .meta({ description: 'Markov chain order (how many past steps a transition looks at)' }),
+  nulls: z.union([z.boolean(), z.stringbool()]).default(true).meta({ description: 'Markov: count journeys that did not convert' }),
 };
 
 /**
@@ -70,12 +76,12 @@ export const pathFileQuerySchema = z
 export const attributionQuerySchema = z
   .object({
     ...modelFields,
-    lookback: z.string().default('30d'),
-    halfLife: z.string().default('7d'),
-    from: z.string().optional(),
-    to: z.string().optional(),
-    by: z.enum(['channel', 'campaign', 'source-medium']).default('channel'),
-    conversion: z.string().min(1).optional(),
+    lookback: z.string().default('30d').meta({ description: 'how far before a conversion its touches count, in days (`30d`)' }),
+    halfLife: z.string().default('7d').meta({ description: 'time decay: the age at which a touch counts half, in days (`7d`)' }),
+    from: z.string().optional().meta({ description: 'first conversion day (YYYY-MM-DD, UTC); default: all' }),
+    to: z.string().optional().meta({ description: 'last conversion day, included' }),
+    by: z.enum(['channel', 'campaign', 'source-medium']).default('channel').meta({ description: 'credit per channel, campaign or source / medium' }),
+    conversion: z.string().min(1).optional().meta({ description: 'a conversion definition’s name (default: the default one)' }),
   })
   .transform((q, ctx): AttributionRequest => ({
     models: q.model,

@@ -94,6 +94,13 @@ describe('GET /api/openapi.json', () => {
     expect(funnel['query:steps'].description).toMatch(/comma-separated/);
     expect(funnel['query:saved'].required).toBe(false);
 
+    // The analytics parameters say what they mean.
+    for (const url of ['/api/kpis', '/api/attribution', '/api/journeys/top', '/api/retention']) {
+      const undescribed = Object.values(params('GET', url)).filter((p) => !p.description).map((p) => p.name);
+      expect(undescribed, url).toEqual([]);
+    }
+    expect(kpis['query:metrics'].description).toContain('roas');
+
     const profile = params('GET', '/api/people/:id');
     expect(profile['path:id']).toMatchObject({ required: true, description: 'the person id' });
     expect(profile['query:limit'].schema).toMatchObject({ default: 50, maximum: 500 });
