@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { TributaryError, type ErrorCode } from '../errors/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { readServerFile } from '../server/index.ts';
@@ -8,6 +9,8 @@ export interface ServerClient {
   get<T>(path: string): Promise<T>;
   /** A GET whose answer is not JSON (CSV, NDJSON): its body and headers. */
   getText(path: string): Promise<{ text: string; headers: Headers }>;
+  /** A GET whose answer may be large: its body as it arrives. */
+  getStream(path: string): Promise<Readable>;
   send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
@@ -29,6 +32,11 @@ function client(url: string, token: string): ServerClient {
     if (!res.ok) throw errorOf(res.status, text);
     return { text, headers: res.headers };
   };
+  const getStream = async (path: string) => {
+    const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok || res.body === null) throw errorOf(res.status, await res.text());
+    return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+  };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -37,7 +45,7 @@ function client(url: string, token: string): ServerClient {
     if (!res.ok) throw new TributaryError(answer.error?.code ?? 'bad_request', answer.error?.message ?? `server answered ${res.status}`);
     return answer;
   };
-  return { url, get: (path) => call('GET', path), getText, send: (method, path, body) => call(method, path, body) };
+  return { url, get: (path) => call('GET', path), getText, getStream, send: (method, path, body) => call(method, path, body) };
 }
 
 /**

@@ -42,7 +42,7 @@ const receivedBefore = (before: Date | null): Sql => (before === null ? sql`TRUE
 
 /** Kept payloads in the order they arrived, by batch index or file line (to import again in that order), a page at a time. */
 export const quarantinePayloadsSql = (before: Date | null, limit: number, offset: number): Sql =>
-  sql`SELECT id, payload FROM quarantine WHERE ${receivedBefore(before)} ORDER BY received_at, message_index NULLS FIRST, id LIMIT ${limit} OFFSET ${offset}`;
+  sql`SELECT payload FROM quarantine WHERE ${receivedBefore(before)} ORDER BY received_at, message_index NULLS FIRST, id LIMIT ${limit} OFFSET ${offset}`;
 
 /** Removes the rejected messages received before `before` (all when null). */
 export const deleteQuarantineSql = (before: Date | null): Sql => sql`DELETE FROM quarantine WHERE ${receivedBefore(before)}`;

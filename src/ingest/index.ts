@@ -2,7 +2,7 @@ export { IngestService, type IngestOutcome, type Rejection } from './service.ts'
 export { parseRequest, type RawRequest, type ParsedRequest, type AcceptedMessage, type RejectedMessage } from './parse-request.ts';
 export { ParsePool } from './parse-pool.ts';
 export { decodeBody, bodyLimitFor } from './body.ts';
-export { listEvents, listQuarantine, exportQuarantine, clearQuarantine, eventsState, type QuarantineExport, type StoredEvent, type EventPage, type QuarantinedMessage } from './read-service.ts';
+export { listEvents, listQuarantine, exportQuarantine, clearQuarantine, eventsState, type QuarantineTally, type StoredEvent, type EventPage, type QuarantinedMessage } from './read-service.ts';
 export { SHORT_PATHS, MESSAGE_TYPES, ENDPOINT_SCHEMAS, batchSchema, LIMITS, messageSchema, type MessageType, type SegmentMessage } from './schema.ts';
 export { validateMessage } from './validate.ts';
 export { normalizeMessage, correctTimestamp } from './normalize.ts';

@@ -122,31 +122,34 @@ export async function listEvents(
   };
 }
 
-/** What an export of the quarantine wrote: NDJSON lines, and the kept payloads it could not use. */
-export interface QuarantineExport {
-  readonly lines: string[];
-  readonly messages: number;
-  readonly skipped: ReadonlyArray<{ readonly id: string; readonly why: string }>;
+/** What an export of the quarantine has written so far. */
+export interface QuarantineTally {
+  messages: number;
+  /** Kept payloads it could not use (not JSON, cut short, a batch without messages). */
+  skipped: number;
 }
 
 /**
  * The rejected messages received before `before` (all when null) as NDJSON, oldest first, personal
- * data opened: to fix and import again (`tributary import events`).
+ * data opened: to fix and import again (`tributary import events`). Yields a chunk per page of
+ * the quarantine, so an export of any size streams; `tally` counts as it goes.
  */
-export async function exportQuarantine(store: Store, open: Opener, before: Date | null): Promise<QuarantineExport> {
-  const lines: string[] = [];
-  const skipped: Array<{ id: string; why: string }> = [];
+export async function* exportQuarantine(store: Store, open: Opener, before: Date | null, tally: QuarantineTally = { messages: 0, skipped: 0 }): AsyncGenerator<string> {
   const PAGE = 1000;
   for (let offset = 0; ; offset += PAGE) {
-    const rows = await store.query<{ id: string; payload: string | null }>(quarantinePayloadsSql(before, PAGE, offset));
+    const rows = await store.query<{ payload: string | null }>(quarantinePayloadsSql(before, PAGE, offset));
+    let chunk = '';
     for (const row of rows) {
       const replay = replayableMessages(row.payload, open);
-      if ('skipped' in replay) skipped.push({ id: row.id, why: replay.skipped });
-      else for (const m of replay.messages) lines.push(JSON.stringify(m));
+      if ('skipped' in replay) tally.skipped++;
+      else {
+        for (const m of replay.messages) chunk += `${JSON.stringify(m)}\n`;
+        tally.messages += replay.messages.length;
+      }
     }
-    if (rows.length < PAGE) break;
+    if (chunk !== '') yield chunk;
+    if (rows.length < PAGE) return;
   }
-  return { lines, messages: lines.length, skipped };
 }
 
 /** Deletes the rejected messages received before `before` (all when null); answers how many. */

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import { once } from 'node:events';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
 import { TributaryError } from '../../errors/index.ts';
-import { clearQuarantine, exportQuarantine, listQuarantine, type QuarantinedMessage } from '../../ingest/index.ts';
+import { clearQuarantine, exportQuarantine, listQuarantine, type QuarantinedMessage, type QuarantineTally } from '../../ingest/index.ts';
 import { AuditLog, loadOrCreateSecret, PiiKeyring } from '../../privacy/index.ts';
 import type { Store } from '../../store/index.ts';
 import { note, printJson, printTable } from '../output.ts';
@@ -21,6 +22,17 @@ function beforeOf(value: string | undefined): string | undefined {
 }
 
 const queryOf = (before: string | undefined): string => (before === undefined ? '' : `?${new URLSearchParams({ before })}`);
+
+/** Copies NDJSON chunks to `out` as they come, minding backpressure; answers the lines written. */
+async function writeAll(source: AsyncIterable<string | Buffer>, out: NodeJS.WritableStream): Promise<number> {
+  let lines = 0;
+  for await (const chunk of source) {
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  return lines;
+}
 
 /** Where a rejected message came from: the origin and its index in the batch or line in the file. */
 function whereOf(m: QuarantinedMessage): string {
@@ -74,25 +86,22 @@ export function registerQuarantine(program: Command): void {
     .action(async (opts: Common & { before?: string; out?: string }) => {
       const config = loadConfig({ dataDir: opts.data });
       const before = beforeOf(opts.before);
-      const { text, skipped } = await withDataDir(
+      const out = opts.out === undefined ? process.stdout : fs.createWriteStream(opts.out);
+      const { lines, skipped } = await withDataDir<{ lines: number; skipped: number | null }>(
         config.dataDir,
-        async (api) => {
-          const answer = await api.getText(`/api/quarantine/export.ndjson${queryOf(before)}`);
-          return { text: answer.text, skipped: Number(answer.headers.get('x-tributary-skipped') ?? 0) };
-        },
+        async (api) => ({ lines: await writeAll(await api.getStream(`/api/quarantine/export.ndjson${queryOf(before)}`), out), skipped: null }),
         (store) =>
           onFile(store, config.dataDir, config.secret, async (open, audit) => {
-            const result = await exportQuarantine(store, open, before === undefined ? null : new Date(before));
-            await audit.record({ actor: 'cli', action: 'export.quarantine', target: before ?? 'all', details: { messages: result.messages, skipped: result.skipped.length } });
-            return { text: result.lines.map((l) => `${l}\n`).join(''), skipped: result.skipped.length };
+            const tally: QuarantineTally = { messages: 0, skipped: 0 };
+            await writeAll(exportQuarantine(store, open, before === undefined ? null : new Date(before), tally), out);
+            await audit.record({ actor: 'cli', action: 'export.quarantine', target: before ?? 'all', details: { ...tally } });
+            return { lines: tally.messages, skipped: tally.skipped };
           }),
       );
-      if (opts.out === undefined) process.stdout.write(text);
-      else fs.writeFileSync(opts.out, text);
-      const lines = text === '' ? 0 : text.split('\n').length - 1;
+      if (out !== process.stdout) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       note(
         `${lines} messages written${opts.out ? ` to ${opts.out}` : ''}` +
-          (skipped > 0 ? `; ${skipped} kept bodies left out (not JSON, or cut at 64 KB)` : '') +
+          (skipped ? `; ${skipped} kept bodies left out (not JSON, or cut at 64 KB)` : '') +
           (lines > 0 ? '. Fix them, then: tributary import events <file>' : ''),
       );
     });

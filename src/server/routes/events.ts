@@ -1,7 +1,8 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Store } from '../../store/index.ts';
-import { clearQuarantine, exportQuarantine, listEvents, listQuarantine } from '../../ingest/index.ts';
+import { clearQuarantine, exportQuarantine, listEvents, listQuarantine, type QuarantineTally } from '../../ingest/index.ts';
 import { parseQuery } from '../validation.ts';
 import { TributaryError } from '../../errors/index.ts';
 import { can, cannotOpen, mayHoldSealed, revealDocument, revealPayload, type AuditLog, type Opener, type Section } from '../../privacy/index.ts';
@@ -63,7 +64,7 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; au
   const exportDocs = {
     summary: 'The rejected messages as NDJSON, to fix and import again',
     description:
-      'Oldest first, personal data opened, so it needs `pii:read` too. A batch rejected as a whole gives each of its messages; bodies that were not JSON are left out and counted in `x-tributary-skipped`. Import the fixed file with `POST /api/import/events` or `tributary import events`. Audited.',
+      'Oldest first, personal data opened, so it needs `pii:read` too. Streamed. A batch rejected as a whole gives each of its messages; bodies that were not JSON are left out and counted in the `x-tributary-skipped` trailer and the audit entry. Import the fixed file with `POST /api/import/events` or `tributary import events`. Audited.',
     query: beforeQuery,
   };
   app.get('/api/quarantine/export.ndjson', { config: { docs: exportDocs } }, async (request, reply) => {
@@ -78,10 +79,15 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; au
         `the ${role || 'current'} role may not export rejected messages (needs pii:read): they carry personal data, which masked could not be imported again`,
       );
     }
-    const result = await exportQuarantine(opts.store, open, before === undefined ? null : new Date(before));
-    await opts.audit.record({ actor: actor.name, ip: actor.ip, action: 'export.quarantine', target: before ?? 'all', details: { messages: result.messages, skipped: result.skipped.length } });
-    reply.header('content-type', 'application/x-ndjson; charset=utf-8').header('x-tributary-skipped', String(result.skipped.length));
-    return result.lines.map((line) => `${line}\n`).join('');
+    const tally: QuarantineTally = { messages: 0, skipped: 0 };
+    const body = Readable.from(exportQuarantine(opts.store, open, before === undefined ? null : new Date(before), tally));
+    // Recorded once the whole export was read, with what it held.
+    body.once('end', () => {
+      const details = { messages: tally.messages, skipped: tally.skipped };
+      opts.audit.record({ actor: actor.name, ip: actor.ip, action: 'export.quarantine', target: before ?? 'all', details }).catch((err) => request.log.error({ err }, 'audit of a quarantine export failed'));
+    });
+    reply.header('content-type', 'application/x-ndjson; charset=utf-8').trailer('x-tributary-skipped', async () => String(tally.skipped));
+    return reply.send(body);
   });
 
   const clearDocs = { summary: 'Delete rejected messages', description: 'Answers how many were deleted. Audited.', query: beforeQuery };
