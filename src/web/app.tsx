@@ -7,6 +7,7 @@ import { DateRangePicker } from './components/date-range-picker.tsx';
 import { Loading } from './components/states.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { RANGE_KEYS } from './lib/date-range.ts';
+import { useRangeUnused } from './lib/range-unused.ts';
 
 interface PageDef {
   readonly path: string;
@@ -66,6 +67,7 @@ function Shell() {
   const session = useSession();
   const { logout } = useSessionActions();
   const client = useQueryClient();
+  const rangeUnused = useRangeUnused();
   useEffect(() => onUnauthorized(() => client.setQueryData(['session'], { authenticated: false })), [client]);
 
   if (session.isPending) return <Loading label="Connecting…" />;
@@ -88,7 +90,7 @@ function Shell() {
           </svg>
           Tributary
         </Link>
-        {page?.ranged ? <DateRangePicker /> : <span />}
+        {page?.ranged ? <DateRangePicker unused={rangeUnused} /> : <span />}
         <div className="account">
           <span className="who" title={`role: ${session.data.role ?? ''}`}>
             {session.data.name}

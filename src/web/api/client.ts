@@ -32,17 +32,35 @@ export function apiUrl(path: string, params: Params = {}): string {
 }
 
 /**
+ * A body sent as it is under its own content type instead of as JSON, e.g. a chosen file (the
+ * browser sends a File itself, without the page reading it into a string first).
+ */
+export interface RawBody {
+  readonly type: string;
+  readonly data: Blob | string;
+}
+
+/**
  * Fetches JSON from the API with the session cookie. Errors carry the server's message
  * (`{"error": {"code", "message"}}`), or say plainly that the server could not be reached.
  */
-export async function apiFetch<T>(path: string, init: { method?: string; params?: Params; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function apiFetch<T>(path: string, init: { method?: string; params?: Params; body?: unknown; raw?: RawBody; signal?: AbortSignal } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let sent: Blob | string | undefined;
+  if (init.raw) {
+    headers['content-type'] = init.raw.type;
+    sent = init.raw.data;
+  } else if (init.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    sent = JSON.stringify(init.body);
+  }
   let response: Response;
   try {
     response = await fetch(apiUrl(path, init.params), {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      method: init.method ?? (sent === undefined ? 'GET' : 'POST'),
       credentials: 'same-origin',
-      headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      headers,
+      body: sent,
       signal: init.signal,
     });
   } catch (err) {

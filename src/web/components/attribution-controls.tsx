@@ -58,12 +58,19 @@ export function useAttributionSettings(): [AttributionSettings, (patch: Partial<
 
 const days = (d: string) => ({ id: d, label: d === '1d' ? '1 day' : `${d.slice(0, -1)} days` });
 
-/** Lookback, Markov order, null paths, grouping and half-life: each one refetches the comparison. */
-export function AttributionToolbar({ settings, onChange }: { settings: AttributionSettings; onChange: (patch: Partial<AttributionSettings>) => void }) {
+/**
+ * Lookback, Markov order, null paths, grouping and half-life: each one refetches the comparison.
+ * For a path file only the Markov settings apply; the others are hidden and the note says why.
+ */
+export function AttributionToolbar({ settings, onChange, pathFile = false }: { settings: AttributionSettings; onChange: (patch: Partial<AttributionSettings>) => void; pathFile?: boolean }) {
   return (
     <div className="toolbar" role="group" aria-label="Attribution settings">
-      <SelectField label="Group by" name="by" value={settings.by} options={GROUPINGS} onChange={(by) => onChange({ by })} />
-      <SelectField label="Lookback window" name="lookback" value={settings.lookback} options={LOOKBACKS.map(days)} onChange={(lookback) => onChange({ lookback })} />
+      {pathFile ? null : (
+        <>
+          <SelectField label="Group by" name="by" value={settings.by} options={GROUPINGS} onChange={(by) => onChange({ by })} />
+          <SelectField label="Lookback window" name="lookback" value={settings.lookback} options={LOOKBACKS.map(days)} onChange={(lookback) => onChange({ lookback })} />
+        </>
+      )}
       <SelectField
         label="Markov order"
         name="order"
@@ -81,7 +88,14 @@ export function AttributionToolbar({ settings, onChange }: { settings: Attributi
         ]}
         onChange={(v) => onChange({ nulls: v === 'yes' })}
       />
-      <SelectField label="Time-decay half-life" name="halfLife" value={settings.halfLife} options={HALF_LIVES.map(days)} onChange={(halfLife) => onChange({ halfLife })} />
+      {pathFile ? (
+        <p className="help toolbar-note" data-note="path-file-settings">
+          The date range, grouping, lookback window and time-decay half-life apply to the store’s journeys only: a path file’s rows are whole journeys
+          already, per channel and without dates.
+        </p>
+      ) : (
+        <SelectField label="Time-decay half-life" name="halfLife" value={settings.halfLife} options={HALF_LIVES.map(days)} onChange={(halfLife) => onChange({ halfLife })} />
+      )}
     </div>
   );
 }

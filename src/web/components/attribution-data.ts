@@ -12,7 +12,8 @@ export interface ModelComparison {
   cell(label: string, model: string): AttributionChannel | undefined;
 }
 
-export function compareModels(data: AttributionComparison, models: readonly CompareModel[], metric: AttributionMetric): ModelComparison {
+/** Works on the store's comparison and on a path file's answer alike (both carry `results` and `channels`). */
+export function compareModels(data: Pick<AttributionComparison, 'results' | 'channels'>, models: readonly CompareModel[], metric: AttributionMetric): ModelComparison {
   const results = data.results.filter((r) => (models as readonly string[]).includes(r.model));
   const index = new Map<string, AttributionChannel>();
   const spend = new Map<string, number | null>();

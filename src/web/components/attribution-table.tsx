@@ -13,6 +13,9 @@ const METRICS: ReadonlyArray<{ key: ModelMetric; header: string; format: (v: num
   { key: 'roas', header: 'ROAS', format: formatMultiple },
 ];
 
+/** Without spend (a path file) cost per conversion and ROAS have nothing to divide: only credit is shown. */
+const CREDIT_METRICS = METRICS.filter((m) => m.key === 'conversions' || m.key === 'value');
+
 /** `label`, `spend`, or `<model>:<metric>`. */
 type SortKey = string;
 
@@ -49,12 +52,16 @@ const ariaSort = (sort: { key: SortKey; desc: boolean }, key: SortKey) => (sort.
 
 /**
  * Per channel: spend, then per chosen model its attributed conversions, value, cost per attributed
- * conversion and ROAS. Cells carry data-model / data-metric so a test can read any of them.
+ * conversion and ROAS. `withSpend` false (a path file, which has no spend) leaves out the spend,
+ * cost and ROAS columns instead of filling them with blanks. Cells carry data-model / data-metric
+ * so a test can read any of them.
  */
-export function AttributionTable({ comparison, grouping }: { comparison: ModelComparison; grouping: string }) {
+export function AttributionTable({ comparison, grouping, withSpend = true }: { comparison: ModelComparison; grouping: string; withSpend?: boolean }) {
+  const metrics = withSpend ? METRICS : CREDIT_METRICS;
   const first = comparison.results[0]?.model;
   const [chosen, setSort] = useState<{ key: SortKey; desc: boolean } | null>(null);
-  const valid = chosen && (chosen.key === 'label' || chosen.key === 'spend' || comparison.results.some((r) => chosen.key.startsWith(`${r.model}:`)));
+  const valid =
+    chosen && (chosen.key === 'label' || (withSpend && chosen.key === 'spend') || comparison.results.some((r) => metrics.some((m) => chosen.key === `${r.model}:${m.key}`)));
   const sort = valid ? chosen : { key: first ? `${first}:conversions` : 'label', desc: Boolean(first) };
   const onSort = (key: SortKey, desc: boolean) => setSort({ key, desc });
   const labels = sortLabels(comparison, sort.key, sort.desc);
@@ -63,24 +70,28 @@ export function AttributionTable({ comparison, grouping }: { comparison: ModelCo
   return (
     <div className="table-wrap">
       <table className="data-table attribution-table" data-table="attribution">
-        <caption className="visually-hidden">Attributed conversions, value, spend, cost per conversion and ROAS per {heading.toLowerCase()} and model</caption>
+        <caption className="visually-hidden">
+          Attributed conversions, value{withSpend ? ', spend, cost per conversion and ROAS' : ''} per {heading.toLowerCase()} and model
+        </caption>
         <thead>
           <tr>
             <th scope="col" rowSpan={2} className="sticky-col" aria-sort={ariaSort(sort, 'label')}>
               <SortButton id="label" label={heading} sort={sort} onSort={onSort} numeric={false}>{heading}</SortButton>
             </th>
-            <th scope="col" rowSpan={2} className="num" aria-sort={ariaSort(sort, 'spend')}>
-              <SortButton id="spend" label="Spend" sort={sort} onSort={onSort} numeric>Spend</SortButton>
-            </th>
+            {withSpend ? (
+              <th scope="col" rowSpan={2} className="num" aria-sort={ariaSort(sort, 'spend')}>
+                <SortButton id="spend" label="Spend" sort={sort} onSort={onSort} numeric>Spend</SortButton>
+              </th>
+            ) : null}
             {comparison.results.map((r) => (
-              <th key={r.model} scope="colgroup" colSpan={METRICS.length} className="model-group">
+              <th key={r.model} scope="colgroup" colSpan={metrics.length} className="model-group">
                 {modelLabel(r.model)}
               </th>
             ))}
           </tr>
           <tr>
             {comparison.results.flatMap((r) =>
-              METRICS.map((m) => (
+              metrics.map((m) => (
                 <th key={`${r.model}:${m.key}`} scope="col" className="num" aria-sort={ariaSort(sort, `${r.model}:${m.key}`)}>
                   <SortButton id={`${r.model}:${m.key}`} label={`${modelLabel(r.model)} ${m.header}`} sort={sort} onSort={onSort} numeric>{m.header}</SortButton>
                 </th>
@@ -92,10 +103,10 @@ export function AttributionTable({ comparison, grouping }: { comparison: ModelCo
           {labels.map((label) => (
             <tr key={label} data-label={label}>
               <th scope="row" className="sticky-col">{label}</th>
-              <td className="num" data-metric="spend">{formatMoney(comparison.spend.get(label))}</td>
+              {withSpend ? <td className="num" data-metric="spend">{formatMoney(comparison.spend.get(label))}</td> : null}
               {comparison.results.flatMap((r) => {
                 const cell: AttributionChannel | undefined = comparison.cell(label, r.model);
-                return METRICS.map((m) => (
+                return metrics.map((m) => (
                   <td key={`${r.model}:${m.key}`} className="num" data-model={r.model} data-metric={m.key}>
                     {m.format(cell?.[m.key] ?? (m.key === 'conversions' || m.key === 'value' ? 0 : null))}
                   </td>

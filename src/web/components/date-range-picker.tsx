@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
 import { PRESETS, useDateRange, type PresetId } from '../lib/date-range.ts';
 
-/** The shared date range: presets and a custom from/to, written to the URL. */
-export function DateRangePicker() {
+/**
+ * The shared date range: presets and a custom from/to, written to the URL. `unused` (why the page
+ * shows something without dates) disables it and says so in place of the days.
+ */
+export function DateRangePicker({ unused = null }: { unused?: string | null }) {
   const [range, setRange] = useDateRange();
   const [from, setFrom] = useState(range.from);
   const [to, setTo] = useState(range.to);
@@ -26,6 +29,7 @@ export function DateRangePicker() {
         <select
           name="preset"
           value={range.preset}
+          disabled={unused !== null}
           onChange={(e) => {
             const preset = e.target.value as PresetId;
             if (preset !== 'custom') setRange({ preset });
@@ -40,7 +44,11 @@ export function DateRangePicker() {
           <option value="custom">Custom…</option>
         </select>
       </label>
-      {range.preset === 'custom' ? (
+      {unused !== null ? (
+        <span className="range-days" data-range-unused="">
+          {unused}
+        </span>
+      ) : range.preset === 'custom' ? (
         <>
           <label>
             <span className="visually-hidden">From</span>

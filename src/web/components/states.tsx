@@ -21,11 +21,11 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 }
 
 /** The server's own message (field and reason), with a retry. */
-export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+export function ErrorState({ error, retry, title = 'Could not load this' }: { error: unknown; retry?: () => void; title?: string }) {
   const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
   return (
     <div className="state state-error" role="alert" data-state="error">
-      <strong>Could not load this</strong>
+      <strong>{title}</strong>
       <div>{message}</div>
       {retry ? (
         <button type="button" onClick={retry}>

@@ -1,38 +1,32 @@
-import { useMemo } from 'react';
-import { useAttributionCompare, type AttributionComparison } from '../api/attribution.ts';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useAttributionCompare, usePathFileAttribution, type AttributionComparison, type AttributionGrouping, type PathUpload } from '../api/attribution.ts';
 import { AttributionChart } from '../components/attribution-chart.tsx';
 import { AttributionToolbar, GROUPINGS, ModelPicker, useAttributionSettings, type AttributionSettings } from '../components/attribution-controls.tsx';
 import { compareModels } from '../components/attribution-data.ts';
+import { MarkovRateTile, PathFileBar, PathFileNotes, PathFileState, PathFileTotals, RANGE_UNUSED_FOR_FILE } from '../components/attribution-file.tsx';
 import { ModelExplanations } from '../components/attribution-models.tsx';
 import { AttributionTable } from '../components/attribution-table.tsx';
 import { Empty, QueryView } from '../components/states.tsx';
 import { rangeParams, useDateRange } from '../lib/date-range.ts';
-import { formatCount, formatDecimal, formatMoney, formatPercent } from '../lib/format.ts';
+import { formatCount, formatDecimal, formatMoney } from '../lib/format.ts';
+import { useMarkRangeUnused } from '../lib/range-unused.ts';
+import { KpiTile } from '../components/kpi-tile.tsx';
 
 function Totals({ data }: { data: AttributionComparison }) {
   const overall = data.results[0];
-  const markov = data.results.find((r) => r.model === 'markov');
   if (!overall) return null;
   return (
     <div className="kpis" aria-label="Totals">
-      <div className="kpi">
-        <div className="label">Conversions ({data.conversion})</div>
-        <div className="value" data-kpi="conversions">{formatCount(overall.totalConversions)}</div>
-      </div>
-      <div className="kpi">
-        <div className="label">Conversion value</div>
-        <div className="value" data-kpi="value">{formatMoney(overall.totalValue, 'USD', { compact: true })}</div>
-      </div>
-      <div className="kpi">
-        <div className="label">Without a touch in the window</div>
-        <div className="value" data-kpi="unattributed">{formatCount(overall.unattributed.conversions)}</div>
-      </div>
-      {markov ? (
-        <div className="kpi">
-          <div className="label">Journeys that convert</div>
-          <div className="value" data-kpi="markov-rate">{formatPercent(markov.conversionProbability, 2)}</div>
-        </div>
-      ) : null}
+      <KpiTile label={`Conversions (${data.conversion})`} name="conversions">
+        {formatCount(overall.totalConversions)}
+      </KpiTile>
+      <KpiTile label="Conversion value" name="value">
+        {formatMoney(overall.totalValue, 'USD', { compact: true })}
+      </KpiTile>
+      <KpiTile label="Without a touch in the window" name="unattributed">
+        {formatCount(overall.unattributed.conversions)}
+      </KpiTile>
+      <MarkovRateTile results={data.results} />
     </div>
   );
 }
@@ -51,39 +45,62 @@ function Notes({ data, settings }: { data: AttributionComparison; settings: Attr
   );
 }
 
-function Results({ data, settings, updating }: { data: AttributionComparison; settings: AttributionSettings; updating: boolean }) {
+/**
+ * Chart and table of the chosen models, for the store's comparison or a path file's answer. A file
+ * (`file`: its name) is per channel and has no spend.
+ */
+function Results({ data, settings, updating, notes, file }: { data: Pick<AttributionComparison, 'results' | 'channels'>; settings: AttributionSettings; updating: boolean; notes: ReactNode; file?: string }) {
   const comparison = useMemo(() => compareModels(data, settings.models, settings.metric), [data, settings.models, settings.metric]);
-  const grouping = GROUPINGS.find((g) => g.id === settings.by)?.label.toLowerCase() ?? 'channel';
+  const by: AttributionGrouping = file === undefined ? settings.by : 'channel';
+  const grouping = GROUPINGS.find((g) => g.id === by)?.label.toLowerCase() ?? 'channel';
+  const source = file === undefined ? '' : ` in ${file}`;
   if (comparison.results.length === 0) return <Empty title="No model chosen">Tick one or more models above to compare their credit.</Empty>;
   return (
     <div aria-busy={updating} className={updating ? 'updating' : undefined}>
       <section className="card section" aria-labelledby="attribution-chart-title">
-        <h2 id="attribution-chart-title">Attributed {settings.metric === 'value' ? 'value' : 'conversions'} per {grouping}</h2>
+        <h2 id="attribution-chart-title">
+          Attributed {settings.metric === 'value' ? 'value' : 'conversions'} per {grouping}
+          {source}
+        </h2>
         <AttributionChart comparison={comparison} metric={settings.metric} grouping={grouping} />
       </section>
       <section className="card section" aria-labelledby="attribution-table-title">
-        <h2 id="attribution-table-title">Credit, spend and return per {grouping}</h2>
-        <AttributionTable comparison={comparison} grouping={settings.by} />
-        <Notes data={data} settings={settings} />
+        <h2 id="attribution-table-title">{file === undefined ? `Credit, spend and return per ${grouping}` : `Credit per ${grouping}${source}`}</h2>
+        <AttributionTable comparison={comparison} grouping={by} withSpend={file === undefined} />
+        {notes}
       </section>
     </div>
   );
 }
 
-/** Model comparison: how first/last touch, rules and data-driven models credit each channel. */
+/**
+ * Model comparison: how first/last touch, rules and data-driven models credit each channel, over
+ * the store's journeys or over the paths of a file the analyst uploads (kept in the page, not the
+ * URL: a link cannot carry the file).
+ */
 export default function AttributionPage() {
   const [range] = useDateRange();
   const [settings, update] = useAttributionSettings();
-  const query = useAttributionCompare({
-    ...rangeParams(range),
-    lookback: settings.lookback,
-    order: settings.order,
-    nulls: settings.nulls,
-    by: settings.by,
-    halfLife: settings.halfLife,
-    models: settings.models,
-  });
-  const updating = query.isFetching && query.isPlaceholderData;
+  const [upload, setUpload] = useState<PathUpload | null>(null);
+  const query = useAttributionCompare(
+    {
+      ...rangeParams(range),
+      lookback: settings.lookback,
+      order: settings.order,
+      nulls: settings.nulls,
+      by: settings.by,
+      halfLife: settings.halfLife,
+      models: settings.models,
+    },
+    { enabled: upload === null },
+  );
+  const fileQuery = usePathFileAttribution(upload, settings);
+  useMarkRangeUnused(upload ? RANGE_UNUSED_FOR_FILE : null);
+  const shown = upload ? fileQuery : query;
+  const updating = shown.isFetching && shown.isPlaceholderData;
+  // Every choice gets a new id, also after going back to the store: a cached answer belongs to one choice.
+  const uploads = useRef(0);
+  const pick = (file: File) => setUpload({ id: ++uploads.current, file });
 
   return (
     <section aria-labelledby="page-title">
@@ -97,11 +114,21 @@ export default function AttributionPage() {
         The same journeys under different attribution models, side by side: where the models agree, the credit is safe; where they differ, the channel’s role
         (opening, closing or assisting) decides which one to trust.
       </p>
-      <AttributionToolbar settings={settings} onChange={update} />
+      <PathFileBar upload={upload} onPick={pick} onBack={() => setUpload(null)} />
+      <AttributionToolbar settings={settings} onChange={update} pathFile={upload !== null} />
       <ModelPicker settings={settings} onChange={update} />
       <ModelExplanations />
       {settings.models.length === 0 ? (
         <Empty title="No model chosen">Tick one or more models above to compare their credit.</Empty>
+      ) : upload ? (
+        <PathFileState upload={upload} query={fileQuery}>
+          {(data) => (
+            <>
+              <PathFileTotals data={data} />
+              <Results data={data} settings={settings} updating={updating} notes={<PathFileNotes settings={settings} />} file={upload.file.name} />
+            </>
+          )}
+        </PathFileState>
       ) : (
       <QueryView
         query={query}
@@ -116,7 +143,7 @@ export default function AttributionPage() {
         {(data) => (
           <>
             <Totals data={data} />
-            <Results data={data} settings={settings} updating={updating} />
+            <Results data={data} settings={settings} updating={updating} notes={<Notes data={data} settings={settings} />} />
           </>
         )}
       </QueryView>

@@ -13,6 +13,7 @@ import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { rangeParams, useDateRange } from '../lib/date-range.ts';
 import { formatCount, formatPercent } from '../lib/format.ts';
 import { useUrlParams } from '../lib/url-params.ts';
+import { KpiTile } from '../components/kpi-tile.tsx';
 
 /** The value after it has stopped changing for `ms` (typing a filter value asks once, not per key). */
 function useSettled<T>(value: T, ms = 350): T {
@@ -37,27 +38,15 @@ function FunnelKpis({ report }: { report: FunnelReport }) {
   const unit = report.countBy === 'session' ? 'sessions' : 'people';
   return (
     <div className="kpis" aria-label="Funnel totals">
-      <div className="kpi">
-        <div className="label">Started (step 1)</div>
-        <div className="value" data-kpi="entered">
-          {formatCount(report.entered)}
-        </div>
-        <div className="muted">{unit}</div>
-      </div>
-      <div className="kpi">
-        <div className="label">Completed (last step)</div>
-        <div className="value" data-kpi="completed">
-          {formatCount(report.completed)}
-        </div>
-        <div className="muted">{unit}</div>
-      </div>
-      <div className="kpi">
-        <div className="label">Overall conversion</div>
-        <div className="value" data-kpi="conversion">
-          {formatPercent(report.conversionRate)}
-        </div>
-        <div className="muted">of those who started</div>
-      </div>
+      <KpiTile label="Started (step 1)" name="entered" note={unit}>
+        {formatCount(report.entered)}
+      </KpiTile>
+      <KpiTile label="Completed (last step)" name="completed" note={unit}>
+        {formatCount(report.completed)}
+      </KpiTile>
+      <KpiTile label="Overall conversion" name="conversion" note="of those who started">
+        {formatPercent(report.conversionRate)}
+      </KpiTile>
     </div>
   );
 }
