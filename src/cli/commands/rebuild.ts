@@ -6,6 +6,7 @@ import { loadOrCreateSecret } from '../../privacy/index.ts';
 import { readServerFile } from '../../server/index.ts';
 import { createServices } from '../../server/services.ts';
 import { note, printJson } from '../output.ts';
+import { startPhase } from '../progress.ts';
 
 /**
  * Re-derives everything computed from events: the identity graph, then sessions and touches
@@ -26,11 +27,16 @@ export function registerRebuild(program: Command): void {
       try {
         const services = await createServices(store, config, loadOrCreateSecret(config.dataDir, config.secret));
         const started = Date.now();
+        // Each phase says when it ends, as the demo's loading does (quiet with --json).
+        const stitching = startPhase('stitching identities', opts.json === true);
         const identity = await services.identity.rebuild();
+        stitching.stop();
+        const deriving = startPhase('sessions and touches', opts.json === true);
         const sessions = await services.derive.rebuild();
+        deriving.stop();
         const result = { identity, sessions, ms: Date.now() - started };
         if (opts.json) printJson(result);
-        else note(`rebuilt ${identity.peopleCreated} people (${identity.merges} merges), ${sessions.sessions} sessions and ${sessions.touches} touches in ${(result.ms / 1000).toFixed(1)} s`);
+        else note(`rebuilt ${identity.peopleCreated} ${identity.peopleCreated === 1 ? 'person' : 'people'} (${identity.merges} merges), ${sessions.sessions} sessions and ${sessions.touches} touches in ${(result.ms / 1000).toFixed(1)} s`);
       } finally {
         await store.close();
       }
