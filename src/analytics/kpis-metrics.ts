@@ -88,9 +88,22 @@ export function requiredCounts(metrics: readonly KpiMetric[]): Set<CountMetric> 
   return needed;
 }
 
-/** Keeps the selected metrics, in the canonical order. */
+/** Sums of money. */
+const MONEY_METRICS: readonly KpiMetric[] = ['revenue', 'spend'];
+
+/**
+ * A metric as the report shows it: sums of money to a millionth, because sums of doubles carry
+ * noise in the last digits (3373.3600000000006) that means nothing and would show in every
+ * answer and export. Ratios and reconciliation are computed before, at full precision.
+ */
+export function shownMetric(metric: KpiMetric, value: number | null): number | null {
+  if (value === null || !MONEY_METRICS.includes(metric) || Math.abs(value) >= 1e9) return value;
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/** Keeps the selected metrics, in the canonical order, as the report shows them. */
 export function pickMetrics(values: MetricValues, metrics: readonly KpiMetric[]): Partial<MetricValues> {
   const out: Partial<MetricValues> = {};
-  for (const m of KPI_METRICS) if (metrics.includes(m)) out[m] = values[m];
+  for (const m of KPI_METRICS) if (metrics.includes(m)) out[m] = shownMetric(m, values[m]);
   return out;
 }

@@ -2,6 +2,7 @@ import {
   COUNT_METRICS,
   deriveRatios,
   pickMetrics,
+  shownMetric,
   relativeChange,
   type CountMetric,
   type CountValues,
@@ -98,7 +99,7 @@ function breakdownNote(metric: CountMetric, ctx: KpiReportContext): string | nul
 
 function reconcile(metric: CountMetric, total: number | null, sum: number | null, note: string | null): ReconciliationLine {
   const reconciles = total !== null && sum !== null && Math.abs(sum - total) <= 1e-9 * Math.max(1, Math.abs(total));
-  return { metric, total, sum, reconciles, note };
+  return { metric, total: shownMetric(metric, total), sum: shownMetric(metric, sum), reconciles, note };
 }
 
 /** The KPI document from the statement's rows. */

@@ -106,3 +106,32 @@ describe('assembling the document', () => {
     expect(lines.spend.note).toMatch(/not broken down by device/);
   });
 });
+
+describe('money in the document', () => {
+  it('shows sums of money without the last digits’ float noise, and derives ratios at full precision', () => {
+    // Orders of 3373.06, 0.2 and 0.1 summed as doubles by the engine.
+    const revenue = 3373.06 + 0.2 + 0.1;
+    const spend = 78.48000000000002;
+    expect(revenue).not.toBe(3373.36);
+    const report = assembleKpiReport(
+      [
+        { scope: 'cur', period: null, key: null, conversions: 3, revenue, spend },
+        { scope: 'period', period: Date.parse('2025-03-01'), key: null, conversions: 3, revenue, spend },
+      ],
+      {
+        range: { from: Date.parse('2025-03-01'), to: Date.parse('2025-03-02') },
+        previous: { from: Date.parse('2025-02-28'), to: Date.parse('2025-03-01') },
+        granularity: 'day',
+        by: null,
+        byLabel: null,
+        byPerson: false,
+        spendByKey: true,
+        conversion: 'Order Completed',
+        metrics: ['revenue', 'spend', 'aov', 'roas'],
+      },
+    );
+    expect(report.totals).toEqual({ revenue: 3373.36, spend: 78.48, aov: revenue / 3, roas: revenue / spend });
+    expect(report.series[0]).toMatchObject({ revenue: 3373.36, spend: 78.48 });
+    expect(report.reconciliation.series.find((l) => l.metric === 'revenue')).toEqual({ metric: 'revenue', total: 3373.36, sum: 3373.36, reconciles: true, note: null });
+  });
+});
