@@ -74,6 +74,9 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'Sign-in': 'Dashboard sessions and the health check.',
 };
 
+/** The dashboard’s mark and name, leading back to the dashboard from the docs. */
+const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 20" width="120" height="20"><path d="M2 18C8 13 8 7 18 2" stroke="#2563eb" stroke-width="3.5" fill="none"/><text x="26" y="15" font-family="system-ui,sans-serif" font-size="14" font-weight="700" fill="#fff">Tributary</text></svg>`;
+
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[]; allOf?: JsonSchema[] };
 
 /**
@@ -193,6 +196,11 @@ export const apiDocs = fastifyPlugin(async function apiDocs(app: FastifyInstance
     },
     transform: documentRoute,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    theme: { title: 'Tributary API' },
+    logo: { type: 'image/svg+xml', content: LOGO, href: '/', target: '_self' },
+  });
   app.get('/api/openapi.json', async () => app.swagger());
 });

@@ -152,6 +152,7 @@ describe('Swagger UI at /api/docs', () => {
       const operations = Object.values(doc.paths).reduce((n: number, ops) => n + Object.keys(ops as Dict).length, 0);
       expect(await page.locator('.opblock').count()).toBe(operations);
       await expect(page.locator('.info .title').innerText()).resolves.toMatch(/^Tributary/);
+      expect(await page.title()).toBe('Tributary API');
       expect(errors).toEqual([]);
       expect(external).toEqual([]);
     } finally {

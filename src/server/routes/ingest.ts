@@ -64,7 +64,7 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestS
   for (const [path, kind] of ENDPOINTS) {
     const short = path.length === 1 ? ` (the browser SDK’s short path for /v1/${kind})` : '';
     const docs = {
-      summary: kind === 'batch' ? `Send up to ${LIMITS.batchMessages} messages at once${short}` : `Send a ${kind} message${short}`,
+      summary: kind === 'batch' ? `Send up to ${LIMITS.batchMessages} messages at once${short}` : `Send ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} message${short}`,
       description:
         'Segment’s HTTP tracking API: any Content-Type, gzip-compressed or not. A message that fails is answered 400 with its index and reason and kept in the quarantine; the others in a batch are stored.',
       body: kind === 'batch' ? batchSchema : ENDPOINT_SCHEMAS[kind],
