@@ -71,7 +71,29 @@ function unpack(kind: MessageType | 'batch', body: unknown): { messages: unknown
     throw new TributaryError('payload_too_large', `batch: ${dict.batch.length} messages exceeds the limit of ${LIMITS.batchMessages}`);
   }
   if (dict.batch.length === 0) throw new TributaryError('validation_failed', 'batch: is empty');
-  return { messages: dict.batch, envelopeSentAt };
+  return { messages: withEnvelope(dict.batch, dict), envelopeSentAt };
+}
+
+const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A batch's top-level `context` and `integrations` apply to each of its messages, as in Segment's
+ * batch call; a message's own keys win. A message whose own field is not an object is left for
+ * validation to reject.
+ */
+function withEnvelope(batch: unknown[], envelope: Dict): unknown[] {
+  const shared = (['context', 'integrations'] as const).filter((field) => isDict(envelope[field]));
+  if (shared.length === 0) return batch;
+  return batch.map((message) => {
+    if (!isDict(message)) return message;
+    const out: Dict = { ...message };
+    for (const field of shared) {
+      const own = message[field];
+      if (own === undefined || own === null) out[field] = envelope[field];
+      else if (isDict(own)) out[field] = { ...(envelope[field] as Dict), ...own };
+    }
+    return out;
+  });
 }
 
 /** The quarantine's copy of a rejected message or body: JSON text with personal data sealed. */

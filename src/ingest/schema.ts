@@ -136,6 +136,8 @@ export const LIMITS = {
  */
 export const batchSchema = z.looseObject({
   batch: z.array(messageSchema).min(1).max(LIMITS.batchMessages),
+  context: dict.optional().meta({ description: 'applies to every message of the batch; a message’s own context keys win' }),
+  integrations: dict.optional().meta({ description: 'applies to every message of the batch; a message’s own keys win' }),
   sentAt: timestamp.optional(),
   writeKey: z.string().optional().meta({ description: 'the write key, when not in the Authorization header' }),
 });

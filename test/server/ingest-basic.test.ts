@@ -41,4 +41,30 @@ describe('ingestion over HTTP', () => {
     expect((await fetch(server.url + '/api/events')).status).toBe(401);
     expect((await fetch(server.url + '/api/health')).status).toBe(200);
   });
+
+  it('applies a batch’s top-level context and integrations to each message, the message’s own keys winning', async () => {
+    const res = await send(server, '/v1/batch', {
+      context: { library: { name: 'batch-sender', version: '1.0' }, locale: 'de-DE' },
+      integrations: { All: false, Tributary: true },
+      batch: [
+        { type: 'track', userId: 'envelope_u1', event: 'A', messageId: 'env-1', timestamp: '2024-05-01T12:00:00.000Z' },
+        {
+          type: 'track',
+          userId: 'envelope_u1',
+          event: 'B',
+          messageId: 'env-2',
+          timestamp: '2024-05-01T12:01:00.000Z',
+          context: { locale: 'fr-FR', page: { path: '/b' } },
+          integrations: { All: true },
+        },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const list = await readJson(await server.api('/api/events?userId=envelope_u1'));
+    const byEvent = Object.fromEntries(list.events.map((e: { event: string }) => [e.event, e]));
+    expect(byEvent.A.context).toMatchObject({ library: { name: 'batch-sender', version: '1.0' }, locale: 'de-DE' });
+    expect(byEvent.A.integrations).toEqual({ All: false, Tributary: true });
+    expect(byEvent.B.context).toMatchObject({ library: { name: 'batch-sender', version: '1.0' }, locale: 'fr-FR', page: { path: '/b' } });
+    expect(byEvent.B.integrations).toEqual({ All: true, Tributary: true });
+  });
 });
