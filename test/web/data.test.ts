@@ -136,6 +136,17 @@ describe('Data page', () => {
     expect(download.suggestedFilename()).toBe('rejected-messages.ndjson');
     const lines = fs.readFileSync((await download.path())!, 'utf8').trimEnd().split('\n').map((l: string) => JSON.parse(l));
     expect(lines).toContainEqual(expect.objectContaining({ event: marker, properties: { plan: 'pro' } }));
+
+    // Deleting asks first, saying how many go; once confirmed the quarantine is empty.
+    let question = '';
+    page.once('dialog', (dialog) => {
+      question = dialog.message();
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Delete all rejected messages' }).click();
+    await page.getByText('Nothing rejected').waitFor({ timeout: ARRIVAL_MS });
+    expect(question).toBe(`Delete all ${quarantine.total} rejected messages? They cannot be imported again afterwards: download them first to keep them.`);
+    expect((await d.api<QuarantinePage>('/api/quarantine?limit=1')).total).toBe(0);
   });
 
   it('lists the import history as the API has it, with where the rejects are', async () => {

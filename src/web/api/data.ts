@@ -155,6 +155,15 @@ export function useQuarantine(limit: number, offset: number, live: boolean) {
   });
 }
 
+/** DELETE /api/quarantine: every rejected message goes (audited). */
+export function useClearQuarantine() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch<{ deleted: number }>('/api/quarantine', { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['quarantine'] }),
+  });
+}
+
 /** GET /api/imports, newest first. */
 export function useImports(limit = 100) {
   return useQuery({

@@ -1,5 +1,5 @@
 import { Fragment, useState } from 'react';
-import { useCan, useQuarantine, type QuarantinedMessage } from '../api/data.ts';
+import { useCan, useClearQuarantine, useQuarantine, type QuarantinedMessage } from '../api/data.ts';
 import { formatInteger } from '../lib/format.ts';
 import { FieldList } from './data-fields.tsx';
 import { Time } from './data-time.tsx';
@@ -60,6 +60,30 @@ function QuarantineRow({ m, open, onToggle }: { m: QuarantinedMessage; open: boo
   );
 }
 
+/** Deletes every rejected message after a confirmation that says what is lost. */
+function ClearQuarantine({ total, onCleared }: { total: number; onCleared: () => void }) {
+  const clear = useClearQuarantine();
+  return (
+    <p className="row-actions">
+      <button
+        type="button"
+        disabled={clear.isPending}
+        onClick={() => {
+          const question = `Delete all ${formatInteger(total)} rejected messages? They cannot be imported again afterwards: download them first to keep them.`;
+          if (window.confirm(question)) clear.mutate(undefined, { onSuccess: onCleared });
+        }}
+      >
+        {clear.isPending ? 'Deleting…' : 'Delete all rejected messages'}
+      </button>
+      {clear.error ? (
+        <span role="alert" className="error-text">
+          {clear.error.message}
+        </span>
+      ) : null}
+    </p>
+  );
+}
+
 /** Rejected messages with their reasons, newest first; each row expands to the payload as received. */
 export function DataQuarantine({ live }: { live: boolean }) {
   const [offset, setOffset] = useState(0);
@@ -67,6 +91,7 @@ export function DataQuarantine({ live }: { live: boolean }) {
   const quarantine = useQuarantine(PAGE, offset, live && offset === 0);
   // The export carries personal data opened, to be imported again.
   const canExport = useCan('pii:read');
+  const canClear = useCan('data:write');
   return (
     <section className="panel section" aria-labelledby="quarantine-title">
       <h2 id="quarantine-title">Quarantine</h2>
@@ -94,6 +119,7 @@ export function DataQuarantine({ live }: { live: boolean }) {
                 </>
               ) : null}
             </p>
+            {canClear ? <ClearQuarantine total={d.total} onCleared={() => setOffset(0)} /> : null}
             <div className="table-wrap quarantine-wrap">
               <table className="data-table" data-table="quarantine">
                 <caption className="visually-hidden">Rejected messages, newest first</caption>
