@@ -138,6 +138,7 @@ export function registerDemo(program: Command): void {
         note(`Tributary demo: ${resolved.people.toLocaleString('en-US')} people over ${resolved.days} days, up to ${resolved.endDate}`);
         note(`  dashboard   ${server.url}/#token=${token}   (opens signed in)`);
         note(`  API         ${server.url}  (health: ${server.url}/api/health)`);
+        note(`  API docs    ${server.url}/api/docs  (once signed in; the document: /api/openapi.json)`);
         note(`  admin token ${token}`);
         note(`  write key   ${marker.writeKey}`);
         note(`  try         curl -H "Authorization: Bearer ${token}" '${server.url}/api/attribution?model=last,markov'`);
