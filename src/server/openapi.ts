@@ -28,7 +28,7 @@ export interface RouteDocs {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The route's entry in `/api/openapi.json` (routes.ts of each capability). */
+    /** The route's entry in `/api/openapi.json` (given where the route is declared, src/server/routes). */
     docs?: RouteDocs;
   }
 }
