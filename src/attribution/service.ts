@@ -70,7 +70,6 @@ export async function loadPathAggregates(store: Store, query: JourneyQuery): Pro
   return (await loadJourneys(store, query)).paths;
 }
 
-/** Runs the requested models over path aggregates (no spend). Time decay needs timestamps. */
 /** A path file's aggregates; a malformed line is the caller's error (400, exit code 1), naming the line. */
 export function readPathFile(text: string): PathAggregate[] {
   try {
@@ -81,6 +80,7 @@ export function readPathFile(text: string): PathAggregate[] {
   }
 }
 
+/** Runs the requested models over path aggregates (no spend). Time decay needs timestamps. */
 export function attributePaths(paths: readonly PathAggregate[], request: Pick<AttributionRequest, 'models' | 'order' | 'includeNulls'>): AttributionResult[] {
   const models = request.models.filter((m) => m !== 'time-decay');
   const options: RunAllOptions = {

@@ -26,16 +26,19 @@ function errorOf(status: number, text: string): TributaryError {
 }
 
 function client(url: string, token: string): ServerClient {
-  const getText = async (path: string) => {
+  /** A GET that answered 2xx (any other answer: its error). */
+  const fetchOk = async (path: string): Promise<Response> => {
     const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
-    const text = await res.text();
-    if (!res.ok) throw errorOf(res.status, text);
-    return { text, headers: res.headers };
+    if (!res.ok) throw errorOf(res.status, await res.text());
+    return res;
+  };
+  const getText = async (path: string) => {
+    const res = await fetchOk(path);
+    return { text: await res.text(), headers: res.headers };
   };
   const getStream = async (path: string) => {
-    const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
-    if (!res.ok || res.body === null) throw errorOf(res.status, await res.text());
-    return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+    const res = await fetchOk(path);
+    return res.body === null ? Readable.from([]) : Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
   };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };

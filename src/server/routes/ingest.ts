@@ -66,7 +66,7 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ingest: IngestS
     const docs = {
       summary: kind === 'batch' ? `Send up to ${LIMITS.batchMessages} messages at once${short}` : `Send ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} message${short}`,
       description:
-        'Segment’s HTTP tracking API: any Content-Type, gzip-compressed or not. A message that fails is answered 400 with its index and reason and kept in the quarantine; the others in a batch are stored.',
+        'Segment’s HTTP tracking API, whatever the Content-Type, gzip-compressed or not. A message that fails is answered 400 with its index and reason and kept in the quarantine; the others in a batch are stored.',
       body: kind === 'batch' ? batchSchema : ENDPOINT_SCHEMAS[kind],
     };
     app.post(`/v1/${path}`, { config: { docs } }, (request) => handle(request, kind));
